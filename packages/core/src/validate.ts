@@ -1,0 +1,100 @@
+import { InvalidArgumentError, ShapeError } from './errors';
+
+export interface NumberBounds {
+  min?: number;
+  max?: number;
+  /** Exclude `min` itself (e.g. a scale that must be > 0). */
+  exclusiveMin?: boolean;
+  /** Exclude `max` itself (e.g. a probability that must be < 1). */
+  exclusiveMax?: boolean;
+}
+
+function boundsText({ min, max, exclusiveMin, exclusiveMax }: NumberBounds): string {
+  const parts: string[] = [];
+  if (min !== undefined) parts.push(`${exclusiveMin ? '>' : '>='} ${min}`);
+  if (max !== undefined) parts.push(`${exclusiveMax ? '<' : '<='} ${max}`);
+  return parts.length ? ` ${parts.join(' and ')}` : '';
+}
+
+function inBounds(value: number, b: NumberBounds): boolean {
+  if (b.min !== undefined && (b.exclusiveMin ? value <= b.min : value < b.min)) return false;
+  if (b.max !== undefined && (b.exclusiveMax ? value >= b.max : value > b.max)) return false;
+  return true;
+}
+
+/** Asserts a finite number within bounds; returns it. */
+export function checkNumber(
+  fn: string,
+  argument: string,
+  value: unknown,
+  bounds: NumberBounds = {},
+): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !inBounds(value, bounds)) {
+    throw new InvalidArgumentError(fn, argument, value, `a finite number${boundsText(bounds)}`);
+  }
+  return value;
+}
+
+/** Asserts an integer within bounds; returns it. */
+export function checkInteger(
+  fn: string,
+  argument: string,
+  value: unknown,
+  bounds: NumberBounds = {},
+): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || !inBounds(value, bounds)) {
+    throw new InvalidArgumentError(fn, argument, value, `an integer${boundsText(bounds)}`);
+  }
+  return value;
+}
+
+/** Asserts `value` is one of `choices`; returns it typed. */
+export function checkOneOf<T extends string>(
+  fn: string,
+  argument: string,
+  value: unknown,
+  choices: readonly T[],
+): T {
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(
+      fn,
+      argument,
+      value,
+      `one of ${choices.map((c) => `'${c}'`).join(', ')}`,
+    );
+  }
+  return value as T;
+}
+
+/** Asserts a shape has the given rank (or one of several ranks). */
+export function checkRank(
+  fn: string,
+  argument: string,
+  shape: readonly number[],
+  rank: number | readonly number[],
+): void {
+  const ranks = typeof rank === 'number' ? [rank] : rank;
+  if (!ranks.includes(shape.length)) {
+    throw new ShapeError(fn, argument, shape, `rank ${ranks.join(' or ')}`);
+  }
+}
+
+/**
+ * Asserts integer class labels in [0, numClasses): the usual mistakes are a label equal to
+ * numClasses (1-based data), negative or fractional labels, and NaN.
+ */
+export function checkLabels(
+  fn: string,
+  argument: string,
+  labels: ArrayLike<number>,
+  numClasses?: number,
+): void {
+  const expected =
+    numClasses === undefined ? 'integers >= 0' : `integers in [0, ${numClasses - 1}]`;
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i];
+    if (!Number.isInteger(y) || y < 0 || (numClasses !== undefined && y >= numClasses)) {
+      throw new InvalidArgumentError(fn, `${argument}[${i}]`, y, expected);
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export { normalizeImage, type NormalizeOptions } from './normalize';

@@ -1,0 +1,28 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkNumber } from '@face/core';
+
+export interface NormalizeOptions {
+  /** Per-channel (or scalar) mean, on the [0, 1] scale. */
+  mean?: number | readonly number[];
+  /** Per-channel (or scalar) standard deviation, on the [0, 1] scale. */
+  std?: number | readonly number[];
+}
+
+/**
+ * Maps 0..255 pixels to the network's input range: (x / 255 - mean) / std. The default
+ * mean = std = 0.5 gives [-1, 1], as InsightFace's ArcFace training does.
+ */
+export function normalizeImage<T extends tf.Tensor>(images: T, options: NormalizeOptions = {}): T {
+  const { mean = 0.5, std = 0.5 } = options;
+  const means = typeof mean === 'number' ? [mean] : [...mean];
+  const stds = typeof std === 'number' ? [std] : [...std];
+  means.forEach((m, i) => checkNumber('normalizeImage', `mean[${i}]`, m));
+  stds.forEach((s, i) =>
+    checkNumber('normalizeImage', `std[${i}]`, s, { min: 0, exclusiveMin: true }),
+  );
+  return tf.tidy(() => {
+    const m = tf.tensor1d(means);
+    const s = tf.tensor1d(stds);
+    return tf.div(tf.sub(tf.div(tf.cast(images, 'float32'), 255), m), s) as T;
+  });
+}

@@ -1,0 +1,1 @@
+export { paramCount, type ConvKind, type ConvSpec } from './param-count';

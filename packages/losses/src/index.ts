@@ -1,0 +1,1 @@
+export { pairwiseDistance, type DistanceKind } from './distances';

@@ -1,0 +1,1 @@
+export { topKAccuracy, type ScoreRows } from './classification';

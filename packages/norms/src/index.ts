@@ -1,0 +1,1 @@
+export { layerNorm, type LayerNormOptions } from './layer-norm';

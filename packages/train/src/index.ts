@@ -1,0 +1,1 @@
+export { stepDecay, type LearningRateSchedule } from './schedules';

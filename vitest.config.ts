@@ -1,0 +1,50 @@
+import { readdirSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const packagesDir = `${root}packages`;
+
+// Tests import `@face/<name>` from source, so no build is needed to test.
+const alias = [
+  {
+    find: /^@face\/([a-z-]+)$/,
+    replacement: `${packagesDir}/$1/src/index.ts`,
+  },
+];
+
+const packages = readdirSync(packagesDir).filter((name) =>
+  existsSync(`${packagesDir}/${name}/test`),
+);
+
+const unit: TestProjectInlineConfiguration[] = packages.map((name) => ({
+  resolve: { alias },
+  test: {
+    name,
+    root: `${packagesDir}/${name}`,
+    include: ['test/**/*.test.ts'],
+    setupFiles: [`${packagesDir}/test-support/src/setup.ts`],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+}));
+
+export default defineConfig({
+  test: {
+    projects: [
+      ...unit,
+      {
+        // Packs every package, installs the tarballs in a scratch project and imports them
+        // from ESM and CJS: what a user meets after `npm install @face/<name>`. Needs `pnpm build`.
+        resolve: { alias },
+        test: {
+          name: 'publish',
+          root: `${root}test`,
+          include: ['publish.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
+  },
+});
