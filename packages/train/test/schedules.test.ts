@@ -40,7 +40,9 @@ function build(kind: string, o: Opts): LearningRateSchedule {
 function fromFixture(c: Case): LearningRateSchedule {
   const kind = c.name.split('-')[0];
   if (kind !== 'warmup') return build(kind, c.options as Opts);
-  const { after, ...warm } = c.options as { after: Record<string, Opts> } & LinearWarmupOptions;
+  const { after, ...warm } = c.options as unknown as {
+    after: Record<string, Opts>;
+  } & LinearWarmupOptions;
   const [[innerKind, innerOptions]] = Object.entries(after);
   return linearWarmup(build(innerKind, innerOptions), warm);
 }

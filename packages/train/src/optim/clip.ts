@@ -30,7 +30,9 @@ export function clipGradNorm(
       normType === Infinity ? g.abs().max() : tf.norm(g.reshape([-1]), normType),
     );
     const total: tf.Scalar =
-      normType === Infinity ? tf.stack(norms).max() : tf.norm(tf.stack(norms), normType);
+      normType === Infinity
+        ? (tf.stack(norms).max() as tf.Scalar)
+        : (tf.norm(tf.stack(norms), normType) as tf.Scalar);
     const coef = tf.minimum(tf.scalar(maxNorm).div(total.add(1e-6)), 1);
     const out: Record<string, tf.Tensor> = {};
     for (const [name, g] of entries) out[name] = g.mul(coef);

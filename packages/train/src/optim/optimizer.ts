@@ -95,7 +95,7 @@ export abstract class Optimizer<O extends BaseOptimizerOptions = BaseOptimizerOp
         seen.add(v.name);
       }
       checkNumber(fn, `${argument}.lrScale`, lrScale, { min: 0 });
-      const merged = resolve({ ...defaults, ...(overrides as Partial<O>) }, argument);
+      const merged = resolve({ ...defaults, ...(overrides as unknown as Partial<O>) }, argument);
       return { variables: vars, options: { ...merged, lrScale } };
     });
     if (seen.size === 0)

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, checkNumber } from '@face/core';
 import type { NamedVariable } from '../variables';
 import { Optimizer, type BaseOptimizerOptions, type ParamsInput } from './optimizer';
