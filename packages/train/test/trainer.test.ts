@@ -166,7 +166,7 @@ describe('Trainer', () => {
     let before: Float32Array | null = null;
     const spy: Callback = {
       name: 'spy',
-      onBatchEnd: (l) => void (l.step === 6 && (before = w.dataSync().slice())),
+      onBatchEnd: (l) => void (l.step === 6 && (before = Float32Array.from(w.dataSync()))),
     };
     const trainer = new Trainer({
       optimizer: opt,

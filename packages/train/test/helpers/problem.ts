@@ -17,6 +17,7 @@ import {
   splitWeightDecay,
   type Callback,
   type CheckpointStorage,
+  type ResumableBatchSource,
 } from '@face/train';
 
 export const EXAMPLES = 40;
@@ -34,9 +35,11 @@ function normalTensor(rng: Rng, shape: number[], std: number): tf.Tensor {
   );
 }
 
+type Batch = { x: tf.Tensor2D; y: tf.Tensor1D };
+
 export interface Problem {
-  trainer: Trainer<{ x: tf.Tensor2D; y: tf.Tensor1D }>;
-  source: ReturnType<typeof shuffledBatches<{ x: tf.Tensor2D; y: tf.Tensor1D }>>;
+  trainer: Trainer<Batch>;
+  source: ResumableBatchSource<Batch>;
   variables: Record<string, tf.Variable>;
   manager: CheckpointManager;
   dispose(): void;
@@ -63,7 +66,7 @@ export function makeProblem(
     'fc2/bias': tf.variable(tf.zeros([CLASSES])),
   };
   const runningMean = tf.variable(tf.zeros([HIDDEN]), false);
-  const source = shuffledBatches(
+  const source = shuffledBatches<Batch>(
     EXAMPLES,
     BATCH,
     (indices) => ({
@@ -85,7 +88,7 @@ export function makeProblem(
     keepBest: { monitor: 'loss', mode: 'min' },
     storage,
   });
-  const trainer = new Trainer({
+  const trainer = new Trainer<Batch>({
     optimizer,
     state: { 'hidden/running_mean': runningMean },
     lossFn: ({ x, y }, { rng }) => {
