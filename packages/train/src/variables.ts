@@ -16,7 +16,10 @@ export interface NamedVariable {
 /** What tfjs-layers' `LayerVariable` exposes: `model.trainableWeights` holds these. */
 export interface LayerVariableLike {
   readonly name: string;
-  read(): tf.Variable;
+  /** The scoped name without tfjs's uniquifying suffix (`fc/kernel`, not `fc/kernel_1`). */
+  readonly originalName?: string;
+  /** The underlying variable (typed `Tensor` by tfjs-layers; checked at run time). */
+  read(): tf.Tensor;
   readonly constraint?: { apply(value: tf.Tensor): tf.Tensor } | null;
 }
 
@@ -31,7 +34,7 @@ export type VariableEntry = tf.Variable | LayerVariableLike | NamedVariable;
 
 /**
  * Every way to hand variables to the trainer, the optimizers and checkpoints: a list of
- * `tf.Variable`s (named by `variable.name`), of tfjs-layers weights (named by their `name`), of
+ * `tf.Variable`s (named by `variable.name`), of tfjs-layers weights (named by `originalName`), of
  * `{ name, variable }`, a record `name -> tf.Variable`, a model (its `trainableWeights`), or an
  * array mixing these.
  */
@@ -67,8 +70,14 @@ function entry(fn: string, argument: string, x: unknown): NamedVariable[] {
     return x.trainableWeights.map((w, i) => entry(fn, `${argument}.trainableWeights[${i}]`, w)[0]);
   if (isLayerVariable(x)) {
     const variable = x.read();
+    if (!(variable instanceof tf.Variable)) {
+      throw new InvalidArgumentError(fn, `${argument}.read()`, variable, 'a tf.Variable');
+    }
     const c = x.constraint;
-    return [{ name: x.name, variable, ...(c ? { constraint: (t: tf.Tensor) => c.apply(t) } : {}) }];
+    // `originalName` is what tfjs-layers' model.save() uses: stable when the same model is built
+    // twice in one process (tfjs would suffix the second `fc/kernel` as `fc/kernel_1`).
+    const name = x.originalName ?? x.name;
+    return [{ name, variable, ...(c ? { constraint: (t: tf.Tensor) => c.apply(t) } : {}) }];
   }
   throw new InvalidArgumentError(
     fn,

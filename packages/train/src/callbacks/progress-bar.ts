@@ -37,7 +37,7 @@ export function isInteractive(
 }
 
 const fmt = (v: number) =>
-  !Number.isFinite(v)
+  !Number.isFinite(v) || Number.isInteger(v)
     ? String(v)
     : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4
       ? v.toFixed(4)

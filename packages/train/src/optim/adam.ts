@@ -52,13 +52,13 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     let param: tf.Tensor = p.variable;
     let g = grad;
     if (o.weightDecay !== 0) {
-      if (this.decoupled) param = param.mul(1 - lr * o.weightDecay);
-      else g = g.add(param.mul(o.weightDecay));
+      if (this.decoupled) param = tf.mul(param, 1 - lr * o.weightDecay);
+      else g = tf.add(g, tf.mul(param, o.weightDecay));
     }
     const m0 = this.slot(p.name, 'exp_avg');
     const v0 = this.slot(p.name, 'exp_avg_sq');
-    const m = (m0 ? m0.mul(o.beta1) : tf.zerosLike(g)).add(g.mul(1 - o.beta1));
-    const v = (v0 ? v0.mul(o.beta2) : tf.zerosLike(g)).add(g.mul(1 - o.beta2).mul(g));
+    const m = tf.add(m0 ? tf.mul(m0, o.beta1) : tf.zerosLike(g), tf.mul(g, 1 - o.beta1));
+    const v = tf.add(v0 ? tf.mul(v0, o.beta2) : tf.zerosLike(g), tf.mul(tf.mul(g, 1 - o.beta2), g));
     this.setSlot(p.name, 'exp_avg', m);
     this.setSlot(p.name, 'exp_avg_sq', v);
     let vHat: tf.Tensor = v;
@@ -69,8 +69,8 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     }
     const stepSize = lr / (1 - o.beta1 ** step);
     const bc2Sqrt = Math.sqrt(1 - o.beta2 ** step);
-    const denom = vHat.sqrt().div(bc2Sqrt).add(o.eps);
-    return param.sub(m.div(denom).mul(stepSize));
+    const denom = tf.add(tf.div(tf.sqrt(vHat), bc2Sqrt), o.eps);
+    return tf.sub(param, tf.mul(tf.div(m, denom), stepSize));
   }
 }
 

@@ -27,15 +27,15 @@ export function clipGradNorm(
     throw new InvalidArgumentError(fn, 'grads', grads, 'at least one gradient');
   return tf.tidy(() => {
     const norms = entries.map(([, g]) =>
-      normType === Infinity ? g.abs().max() : tf.norm(g.reshape([-1]), normType),
+      normType === Infinity ? tf.max(tf.abs(g)) : tf.norm(tf.reshape(g, [-1]), normType),
     );
     const total: tf.Scalar =
       normType === Infinity
-        ? (tf.stack(norms).max() as tf.Scalar)
+        ? (tf.max(tf.stack(norms)) as tf.Scalar)
         : (tf.norm(tf.stack(norms), normType) as tf.Scalar);
-    const coef = tf.minimum(tf.scalar(maxNorm).div(total.add(1e-6)), 1);
+    const coef = tf.minimum(tf.div(maxNorm, tf.add(total, 1e-6)), 1);
     const out: Record<string, tf.Tensor> = {};
-    for (const [name, g] of entries) out[name] = g.mul(coef);
+    for (const [name, g] of entries) out[name] = tf.mul(g, coef);
     return { grads: out, totalNorm: total };
   });
 }

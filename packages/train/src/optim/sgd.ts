@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, checkNumber } from '@face/core';
 import type { NamedVariable } from '../variables';
 import { Optimizer, type BaseOptimizerOptions, type ParamsInput } from './optimizer';
@@ -55,13 +55,13 @@ export class SGD extends Optimizer<SGDOptions> {
     lr: number,
   ): tf.Tensor {
     let d = grad;
-    if (o.weightDecay !== 0) d = d.add(p.variable.mul(o.weightDecay));
+    if (o.weightDecay !== 0) d = tf.add(d, tf.mul(p.variable, o.weightDecay));
     if (o.momentum !== 0) {
       const prev = this.slot(p.name, 'momentum_buffer');
-      const buf = prev ? prev.mul(o.momentum).add(d.mul(1 - o.dampening)) : d;
+      const buf = prev ? tf.add(tf.mul(prev, o.momentum), tf.mul(d, 1 - o.dampening)) : d;
       this.setSlot(p.name, 'momentum_buffer', buf);
-      d = o.nesterov ? d.add(buf.mul(o.momentum)) : buf;
+      d = o.nesterov ? tf.add(d, tf.mul(buf, o.momentum)) : buf;
     }
-    return p.variable.sub(d.mul(lr));
+    return tf.sub(p.variable, tf.mul(d, lr));
   }
 }
