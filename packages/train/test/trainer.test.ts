@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '@face/core';
-import { expectClose, expectFlatMemory, loadFixture } from '@face/test-support';
+import { expectClose, expectFlatMemory, loadFixture, maxRelativeError } from '@face/test-support';
 import {
   NonFiniteLossError,
   SGD,
@@ -98,6 +98,15 @@ describe('Trainer', () => {
       { rtol: 1e-12, what: 'rates' },
     );
     expectClose(w, fx.w, { rtol: 1e-5, what: 'W' });
+    if (process.env.FACE_REPORT) {
+      const losses = maxRelativeError(
+        steps.map((s) => s.loss),
+        fx.losses,
+      );
+      console.log(
+        `train step vs torch: losses ${losses.toExponential(2)}, W ${maxRelativeError(w, fx.w).toExponential(2)}, b ${maxRelativeError(b, fx.b).toExponential(2)}`,
+      );
+    }
     expectClose(b, fx.b, { rtol: 1e-5, atol: 1e-6, what: 'b' });
     expect(result.history.map((h) => h.epoch)).toEqual([0, 1]);
     // Epoch logs hold the mean of the epoch's step losses.

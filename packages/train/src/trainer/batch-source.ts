@@ -19,7 +19,8 @@ export interface BatchPosition {
  * 2. If the source has state beyond its configuration, `state()` returns it as JSON describing the
  *    position *after the batches the trainer consumed* (not after batches a loader prefetched), and
  *    `setState()` restores it; the trainer saves it in checkpoints and restores it before resuming.
- * 3. The trainer disposes the tensors of each batch after its step (unless told otherwise).
+ * 3. The trainer disposes the tensors of each batch after its step (unless told otherwise), and
+ *    calls the iterator's `return()` when it stops early: dispose prefetched batches there.
  */
 export interface ResumableBatchSource<B> {
   batches(position: BatchPosition): AsyncIterable<B> | Iterable<B>;
