@@ -254,6 +254,20 @@ describe('Trainer', () => {
       /Trainer: variables must be the optimizer's variables \(not in the optimizer\), got "u"/,
     );
     expect(() => new Trainer({ optimizer: opt, lossFn: 3 as never })).toThrow(InvalidArgumentError);
+    const lossFn = () => v.sum() as tf.Scalar;
+    expect(() => new Trainer({ optimizer: opt, lossFn, clipGradNorm: 0 })).toThrow(
+      /clipGradNorm must be a finite number > 0/,
+    );
+    expect(() => new Trainer({ optimizer: opt, lossFn, clipGradValue: -1 })).toThrow(
+      /clipGradValue/,
+    );
+    expect(() => new Trainer({ optimizer: opt, lossFn, schedule: 0.1 as never })).toThrow(
+      /schedule must be a function/,
+    );
+    const twice = new Trainer({ optimizer: opt, lossFn });
+    const first = twice.fit(() => [1], { epochs: 1 });
+    await expect(twice.fit(() => [1], { epochs: 1 })).rejects.toThrow(/already fitting/);
+    await first;
     const dup = { name: 'x' } as Callback;
     expect(
       () =>

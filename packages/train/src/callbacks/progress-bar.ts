@@ -64,7 +64,6 @@ export function progressBar({
   const effective = mode === 'auto' ? (isInteractive(stream) ? 'bar' : 'silent') : mode;
   let started = 0;
   let lastDraw = 0;
-  let done = 0;
   let firstBatch = 0;
   const head = (epoch: number) => `epoch ${epoch + 1}${epochs ? `/${epochs}` : ''}`;
   return {
@@ -73,11 +72,11 @@ export function progressBar({
     onEpochBegin(_epoch, trainer) {
       started = Date.now();
       lastDraw = 0;
-      done = firstBatch = trainer.position.batchInEpoch;
+      firstBatch = trainer.position.batchInEpoch;
     },
     onBatchEnd(logs, trainer) {
       if (effective !== 'bar' || !stream) return;
-      done = logs.batch + 1;
+      const done = logs.batch + 1;
       const now = Date.now();
       const total = trainer.batchesPerEpoch;
       if (now - lastDraw < interval && done !== total) return;
@@ -90,7 +89,7 @@ export function progressBar({
       const rate = (done - firstBatch) / Math.max(1e-3, (now - started) / 1000);
       const text = `${head(logs.epoch)} ${bar}${done}${total ? `/${total}` : ''}  loss ${fmt(logs.loss)}  lr ${fmt(logs.lr)}  ${rate.toFixed(1)} it/s`;
       const cols = stream.columns ?? 100;
-      stream.write(`\r${text.slice(0, cols - 1).padEnd(Math.min(cols - 1, text.length))}\x1b[K`);
+      stream.write(`\r${text.slice(0, cols - 1)}\x1b[K`);
     },
     onEpochEnd(logs) {
       if (effective === 'silent' || !stream) return;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, Rng, checkInteger } from '@face/core';
+import { FaceError, InvalidArgumentError, Rng, checkInteger, checkNumber } from '@face/core';
 import type {
   Callback,
   TrainerHandle,
@@ -127,6 +127,7 @@ export class Trainer<B> implements TrainerHandle {
   private source: ResumableBatchSource<B> | null = null;
   private pendingDataState: JsonValue | undefined;
   private perEpoch: number | undefined;
+  private running = false;
   /** Path of the checkpoint this run resumed from, if any. */
   resumedFrom: string | null = null;
 
@@ -171,12 +172,19 @@ export class Trainer<B> implements TrainerHandle {
         clash.name,
         'names distinct from the trainable variables',
       );
+    if (options.schedule !== undefined && typeof options.schedule !== 'function') {
+      throw new InvalidArgumentError(fn, 'schedule', options.schedule, 'a function step => rate');
+    }
     this.schedule = options.schedule;
     if (options.clipGradNorm !== undefined) {
       this.clipNorm =
         typeof options.clipGradNorm === 'number'
           ? { maxNorm: options.clipGradNorm }
           : options.clipGradNorm;
+      checkNumber(fn, 'clipGradNorm', this.clipNorm?.maxNorm, { min: 0, exclusiveMin: true });
+    }
+    if (options.clipGradValue !== undefined) {
+      checkNumber(fn, 'clipGradValue', options.clipGradValue, { min: 0, exclusiveMin: true });
     }
     this.clipValue = options.clipGradValue;
     this.rng = options.rng instanceof Rng ? options.rng : new Rng(options.rng ?? 0);
@@ -259,6 +267,20 @@ export class Trainer<B> implements TrainerHandle {
     { epochs }: { epochs: number },
   ): Promise<FitResult> {
     checkInteger('Trainer.fit', 'epochs', epochs, { min: 1 });
+    if (this.running) throw new FaceError('Trainer.fit: this trainer is already fitting');
+    this.running = true;
+    try {
+      return await this.run(data, epochs);
+    } finally {
+      this.running = false;
+      this.source = null;
+    }
+  }
+
+  private async run(
+    data: ResumableBatchSource<B> | EpochBatches<B>,
+    epochs: number,
+  ): Promise<FitResult> {
     const source: ResumableBatchSource<B> = isResumableSource<B>(data)
       ? data
       : typeof data === 'function'
@@ -302,7 +324,6 @@ export class Trainer<B> implements TrainerHandle {
       history: [...this.hist],
     };
     await this.each((cb) => cb.onTrainEnd?.(result, this));
-    this.source = null;
     return result;
   }
 
