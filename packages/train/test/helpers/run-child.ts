@@ -1,0 +1,103 @@
+// Runs test/helpers/child-main.ts in a separate Node process: bundled with esbuild (sources of
+// @face/* inlined, TensorFlow.js left external and resolved to the same files the tests use).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const packages = join(here, '..', '..', '..');
+// Resolve TF.js from test-support, which depends on the full bundle (gradients + cpu backend).
+const requireTf = createRequire(join(packages, 'test-support', 'package.json'));
+
+let bundled: Promise<string> | undefined;
+
+function bundle(): Promise<string> {
+  bundled ??= (async () => {
+    const outfile = join(mkdtempSync(join(tmpdir(), 'face-train-child-')), 'child.mjs');
+    await build({
+      entryPoints: [join(here, 'child-main.ts')],
+      outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'error',
+      plugins: [
+        {
+          name: 'face-sources-and-shared-tfjs',
+          setup(b) {
+            b.onResolve({ filter: /^@face\/[a-z-]+$/ }, (args) => ({
+              path: join(packages, args.path.slice('@face/'.length), 'src', 'index.ts'),
+            }));
+            b.onResolve({ filter: /^@tensorflow\// }, (args) => ({
+              path: requireTf.resolve(args.path),
+              external: true,
+            }));
+          },
+        },
+      ],
+    });
+    return outfile;
+  })();
+  return bundled;
+}
+
+export interface ChildRun {
+  child: ChildProcess;
+  /** Resolves with the first stdout line that starts with one of `markers`. */
+  waitFor(markers: string[]): Promise<string>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+}
+
+export async function runChild(env: Record<string, string>): Promise<ChildRun> {
+  const script = await bundle();
+  const child = spawn(process.execPath, [script], {
+    env: {
+      ...process.env,
+      ...env,
+      FACE_TFJS_URL: pathToFileURL(requireTf.resolve('@tensorflow/tfjs')).href,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { markers: string[]; resolve: (line: string) => void }[] = [];
+  const check = () => {
+    for (const line of stdout.split('\n')) {
+      for (const w of [...waiters]) {
+        if (w.markers.some((m) => line.startsWith(m))) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
+      }
+    }
+  };
+  child.stdout!.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    check();
+  });
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stderr: string;
+  }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
+  return {
+    child,
+    exited,
+    waitFor: (markers) =>
+      new Promise((resolve, reject) => {
+        waiters.push({ markers, resolve });
+        check();
+        void exited.then(({ code, stderr: err }) =>
+          reject(
+            new Error(`child exited (${code}) before ${markers.join('/')}:\n${stdout}\n${err}`),
+          ),
+        );
+      }),
+  };
+}
