@@ -24,8 +24,8 @@ describe('contrastive loss against the PyTorch reference', () => {
     const options = { margin: c.margin, distance: c.distance, reduction: 'sum' } as const;
     const per = contrastivePairLoss(a, b, c.same, { ...options, reduction: 'none' });
     expectValuesClose(per, c.perPair, 'per-pair loss');
-    const [ga, gb] = tf.grads((x: tf.Tensor2D, y: tf.Tensor2D) =>
-      contrastivePairLoss(x, y, c.same, options),
+    const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
+      contrastivePairLoss(x as tf.Tensor2D, y as tf.Tensor2D, c.same, options),
     )([a, b]);
     const total = contrastivePairLoss(a, b, c.same, options);
     expectValuesClose(total, c.sum, 'sum');

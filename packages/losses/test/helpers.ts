@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { expectClose } from '@face/test-support';
 
 type Values = number | number[] | number[][];

@@ -20,7 +20,7 @@ describe('jointLoss: 0.7 CE + 0.3 triplet in one step', () => {
     expectValuesClose(total, fx.total, 'total');
     expectValuesClose(terms.ce, fx.ce, 'ce term');
     expectValuesClose(terms.triplet, fx.triplet, 'triplet term');
-    const grad = tf.grad((e: tf.Tensor2D) => joint({ x: e, projection, labels }))(x);
+    const grad = tf.grad((e: tf.Tensor) => joint({ x: e as tf.Tensor2D, projection, labels }))(x);
     expectGradClose(grad, fx.grad, metric.embeddings, 1, 'dL/dx');
     expect(joint.terms).toEqual([
       { name: 'ce', weight: 0.7 },

@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadFixture } from '@face/test-support';
-import { type MarginHead, marginHeadFromConfig, type SerializedMarginHead } from '@face/losses';
+import { expectClose, loadFixture } from '@face/test-support';
+import {
+  ArcFace,
+  CosFace,
+  type MarginHead,
+  marginHeadFromConfig,
+  type SerializedMarginHead,
+  serializeMarginHead,
+  SphereFace,
+} from '@face/losses';
 import { expectGradClose, expectValuesClose } from './helpers';
 
 interface HeadCase {
@@ -107,5 +115,56 @@ describe('SphereFace lambda annealing', () => {
     head.setState({ iteration: 1e6 });
     expect(head.lambda).toBe(5);
     head.dispose();
+  });
+});
+
+describe('checkpoint interface', () => {
+  it('config, weights and state round-trip through JSON into a fresh head', () => {
+    const c = fx.cases.find((k) => k.className === 'SphereFace' && k.iteration === 10) as HeadCase;
+    const head = build(c);
+    const x = tf.tensor2d(fx.embeddings);
+    const before = head.logits(x, fx.labels);
+    const saved = JSON.parse(JSON.stringify(serializeMarginHead(head))) as SerializedMarginHead;
+    const state = JSON.parse(JSON.stringify(head.getState())) as object;
+    const weights = head.getWeights();
+    head.dispose(); // frees the variable name for the restored head
+    const restored = marginHeadFromConfig(saved);
+    restored.setWeights(weights);
+    restored.setState(state);
+    const after = restored.logits(x, fx.labels);
+    expectClose(after, before, { rtol: 0, atol: 0 });
+    expect(restored.getConfig()).toEqual(saved.config);
+    expect(restored.weight.shape).toEqual([fx.embeddingDim, fx.numClasses]);
+    expect(restored.trainableVariables).toEqual([restored.weight]);
+    live.push(x, before, after, ...weights);
+    restored.dispose();
+  });
+
+  it('an optimizer trains the class weights; SphereFace advances once per step', () => {
+    const x = tf.tensor2d(fx.embeddings);
+    const optimizer = tf.train.sgd(0.01);
+    const arc = new ArcFace({ embeddingDim: fx.embeddingDim, numClasses: fx.numClasses, seed: 3 });
+    const first = arc.loss(x, fx.labels);
+    for (let i = 0; i < 5; i++)
+      optimizer.minimize(() => arc.loss(x, fx.labels), false, arc.trainableVariables);
+    const last = arc.loss(x, fx.labels);
+    expect(last.dataSync()[0]).toBeLessThan(first.dataSync()[0]);
+    const sphere = new SphereFace({ embeddingDim: fx.embeddingDim, numClasses: fx.numClasses });
+    for (let i = 0; i < 3; i++)
+      optimizer.minimize(() => sphere.loss(x, fx.labels), false, sphere.trainableVariables);
+    expect(sphere.iteration).toBe(3);
+    live.push(x, first, last);
+    optimizer.dispose();
+    arc.dispose();
+    sphere.dispose();
+  });
+
+  it('the same seed gives the same initial weights, another seed others', () => {
+    const [a, b, c] = [0, 0, 1].map(
+      (seed) => new CosFace({ embeddingDim: 3, numClasses: 2, seed }),
+    );
+    expectClose(a.weight, b.weight.arraySync(), { rtol: 0, atol: 0 });
+    expect(a.weight.arraySync()).not.toEqual(c.weight.arraySync());
+    [a, b, c].forEach((h) => h.dispose());
   });
 });

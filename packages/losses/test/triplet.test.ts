@@ -43,7 +43,9 @@ describe('tripletLoss over a mined batch, against the PyTorch reference', () => 
     const x = tf.tensor2d(fx.embeddings);
     const value = tripletLoss(x, fx.labels, options);
     expectValuesClose(value, c.value, 'loss');
-    const grad = tf.grad((e: tf.Tensor2D) => tf.sum(tripletLoss(e, fx.labels, options)))(x);
+    const grad = tf.grad((e: tf.Tensor) =>
+      tf.sum(tripletLoss(e as tf.Tensor2D, fx.labels, options)),
+    )(x);
     expectGradClose(grad, c.grad, fx.embeddings, 1, 'dL/dx');
     tf.dispose([x, value, grad]);
   });
@@ -69,8 +71,8 @@ describe('tripletMarginLoss on explicit triplets (norms 1e-3..1e3)', () => {
     const options = { distance: c.distance, margin: c.margin, softMargin: c.softMargin };
     const per = tripletMarginLoss(a, p, n, { ...options, reduction: 'none' });
     expectValuesClose(per, c.perSample, 'per-triplet loss');
-    const grads = tf.grads((x: tf.Tensor2D, y: tf.Tensor2D, z: tf.Tensor2D) =>
-      tripletMarginLoss(x, y, z, options),
+    const grads = tf.grads((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) =>
+      tripletMarginLoss(x as tf.Tensor2D, y as tf.Tensor2D, z as tf.Tensor2D, options),
     )([a, p, n]);
     expectGradClose(grads[0], c.gradAnchor, anchor, 1, 'dL/da');
     expectGradClose(grads[1], c.gradPositive, positive, 1, 'dL/dp');

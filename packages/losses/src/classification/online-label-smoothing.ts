@@ -99,7 +99,8 @@ export class OnlineLabelSmoothing implements StatefulLoss<
       const onehot = oneHotRows(y, this.numClasses);
       const logProbs = tf.logSoftmax(logits);
       const hard = tf.neg(tf.sum(tf.mul(onehot, logProbs), 1));
-      const softTargets = tf.matMul(onehot, this.soft);
+      // S is statistics, not trained: a plain gather (no gradient flows to it).
+      const softTargets = tf.gather(this.soft, tf.tensor1d(y, 'int32'));
       const soft = tf.neg(tf.sum(tf.mul(softTargets, logProbs), 1));
       const perSample = tf.add(tf.mul(hard, this.alpha), tf.mul(soft, 1 - this.alpha));
       if (training) this.accumulate(logits, logProbs, onehot, y);

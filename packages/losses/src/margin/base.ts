@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger, checkNumber, InvalidArgumentError, Rng } from '@face/core';
 import { checkBoolean, checkOptions } from '../util/options';
 import { type Labels, oneHotRows, readLabels } from '../util/labels';
+import { gatherRows } from '../util/pick';
 import { atMost, checkMatrix, l2Normalize, safeNorm } from '../util/tensors';
 import { checkReduction, type Reduced, type Reduction, REDUCTIONS } from '../util/reduction';
 import { assignCopy, checkWeights, type StatefulLoss, uniqueName } from '../util/stateful';
@@ -173,9 +174,7 @@ export abstract class MarginHead<
     const wn = l2Normalize(this.weight, 0);
     const cos = tf.matMul(xn, wn);
     const onehot = oneHotRows(labels, this.numClasses);
-    // The target columns w^_y [n, d] by a one-hot product rather than gather: its gradient is a
-    // matMul, which every backend differentiates (gather's needs UnsortedSegmentSum).
-    const wy: tf.Tensor2D = tf.matMul(onehot, wn, false, true);
+    const wy = gatherRows(tf.transpose(wn), labels); // w^_y of each sample, [n, d]
     const target = new TargetAngle(xn, wy, tf.sum(tf.mul(xn, wy), 1) as tf.Tensor1D);
     const marked = tf.reshape(this.marginCosine(target), [-1, 1]);
     const withMargin = tf.add(tf.mul(cos, tf.sub(1, onehot)), tf.mul(onehot, marked));

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger, checkNumber, InvalidArgumentError } from '@face/core';
 import { checkBoolean, checkOptions } from '../util/options';
 import { type Labels, oneHotRows, readLabels } from '../util/labels';
+import { gatherRows } from '../util/pick';
 import { checkMatrix } from '../util/tensors';
 import {
   checkReduction,
@@ -97,7 +98,7 @@ export class CenterLoss implements StatefulLoss<Required<CenterLossConfig>, obje
       // A clone pins the centers the loss was computed with: the alpha update below reassigns the
       // variable, and the gradient tape must not see the new values.
       const centers = tf.clone(this.centers);
-      const own = tf.matMul(onehot, centers);
+      const own = gatherRows(centers, y);
       const perSample = tf.mul(tf.sum(tf.square(tf.sub(embeddings, own)), 1), this.lambda / 2);
       if (training && !this.learnable) this.update(embeddings, onehot, own, centers);
       return reduceLosses(perSample as tf.Tensor1D, reduction);

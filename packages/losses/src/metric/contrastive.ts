@@ -3,6 +3,7 @@ import { checkNumber, InvalidArgumentError, ShapeError } from '@face/core';
 import { type Distance, type DistanceKind, resolveDistance } from '../distances';
 import { checkOptions } from '../util/options';
 import { type Labels, readLabels } from '../util/labels';
+import { gatherRows } from '../util/pick';
 import { checkMatrix, checkSameShape } from '../util/tensors';
 import {
   checkReduction,
@@ -93,7 +94,7 @@ export function contrastiveLoss<R extends PairReduction = 'mean'>(
   }
   return tf.tidy(() => {
     const d = tf.reshape(dist.pairwise(embeddings, embeddings), [-1]);
-    const pairs = tf.gather(d, tf.tensor1d(index, 'int32')) as tf.Tensor1D;
+    const pairs = gatherRows(d as tf.Tensor1D, index);
     return reduceLosses(contrastive(pairs, tf.tensor1d(same), margin), reduction);
   }) as Reduced<R>;
 }

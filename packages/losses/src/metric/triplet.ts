@@ -5,6 +5,7 @@ import { allTripletsMiner } from '../miners/all';
 import type { TripletMiner } from '../miners/types';
 import { checkBoolean, checkOptions } from '../util/options';
 import { type Labels, readLabels } from '../util/labels';
+import { gatherRows } from '../util/pick';
 import { checkMatrix, checkSameShape } from '../util/tensors';
 import {
   checkReduction,
@@ -105,13 +106,10 @@ export function tripletLoss<R extends PairReduction = 'mean'>(
       return reduction === 'none' ? tf.tensor1d([]) : tf.mul(tf.sum(d), 0);
     }
     const at = (rows: Int32Array, cols: Int32Array): tf.Tensor1D =>
-      tf.gather(
-        d,
-        tf.tensor1d(
-          rows.map((r, t) => r * n + cols[t]),
-          'int32',
-        ),
-      ) as tf.Tensor1D;
+      gatherRows(
+        d as tf.Tensor1D,
+        rows.map((r, t) => r * n + cols[t]),
+      );
     return reduceLosses(
       hinge(at(anchors, positives), at(anchors, negatives), margin, soft),
       reduction,

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { checkNumber } from '@face/core';
 import { type Distance, type DistanceKind, resolveDistance } from '../distances';
 import { checkOptions } from '../util/options';
