@@ -87,6 +87,27 @@ describe('bad input gives a typed error naming the argument', () => {
     one.dispose();
   });
 
+  it('a custom miner that returns indices outside the batch', () => {
+    const bad = {
+      type: 'all' as const,
+      mine: () => ({
+        anchors: Int32Array.of(0),
+        positives: Int32Array.of(1),
+        negatives: Int32Array.of(2),
+      }),
+      getConfig: () => ({
+        type: 'all' as const,
+        margin: null,
+        distance: { kind: 'euclidean' as const, normalize: false },
+      }),
+    };
+    expectArgumentError(
+      () => tripletLoss(x, [0, 0], { miner: bad }),
+      InvalidArgumentError,
+      /miner/,
+    );
+  });
+
   it('triplet tensors of different shapes', () => {
     const y = tf.ones([2, 3]) as tf.Tensor2D;
     expectArgumentError(() => tripletMarginLoss(x, x, y), ShapeError, 'negative');

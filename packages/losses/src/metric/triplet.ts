@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, InvalidArgumentError } from '@face/core';
 import { type Distance, type DistanceKind, resolveDistance } from '../distances';
 import { allTripletsMiner } from '../miners/all';
-import type { TripletMiner } from '../miners/types';
+import type { TripletMiner, Triplets } from '../miners/types';
 import { checkBoolean, checkOptions } from '../util/options';
 import { type Labels, readLabels } from '../util/labels';
 import { gatherRows } from '../util/pick';
@@ -78,6 +78,27 @@ export function tripletMarginLoss<R extends PairReduction = 'mean'>(
   ) as Reduced<R>;
 }
 
+/** A custom miner's output must index the batch: a bad index would read garbage on some backends. */
+function checkTriplets(fn: string, t: Triplets, n: number): Triplets {
+  const parts = [t?.anchors, t?.positives, t?.negatives];
+  const length = parts[0]?.length;
+  const ok = parts.every(
+    (p) =>
+      p !== undefined &&
+      p.length === length &&
+      Array.prototype.every.call(p, (i: number) => Number.isInteger(i) && i >= 0 && i < n),
+  );
+  if (!ok) {
+    throw new InvalidArgumentError(
+      fn,
+      'options.miner.mine(...)',
+      t,
+      `{ anchors, positives, negatives } of equal length with indices in [0, ${n - 1}]`,
+    );
+  }
+  return t;
+}
+
 /**
  * Triplet loss over a labelled batch: the miner picks (anchor, positive, negative) index triplets,
  * their distances are read from the batch's pairwise distance matrix (as pytorch-metric-learning's
@@ -99,7 +120,7 @@ export function tripletLoss<R extends PairReduction = 'mean'>(
   checkMatrix(fn, 'embeddings', embeddings, { minRows: 2 });
   const n = embeddings.shape[0];
   const y = readLabels(fn, 'labels', labels, { length: n });
-  const { anchors, positives, negatives } = miner.mine(embeddings, y);
+  const { anchors, positives, negatives } = checkTriplets(fn, miner.mine(embeddings, y), n);
   return tf.tidy(() => {
     const d = tf.reshape(dist.pairwise(embeddings, embeddings), [-1]);
     if (anchors.length === 0) {
