@@ -1,1 +1,73 @@
-export { pairwiseDistance, type DistanceKind } from './distances';
+// Distances
+export {
+  distance,
+  pairwiseDistance,
+  pairedDistance,
+  type Distance,
+  type DistanceConfig,
+  type DistanceKind,
+  type DistanceOptions,
+} from './distances';
+
+// Shared types
+export type { Labels } from './util/labels';
+export type { Reduction, PairReduction, Reduced } from './util/reduction';
+export type { StatefulLoss } from './util/stateful';
+
+// Classification
+export { crossEntropy, type CrossEntropyOptions } from './classification/cross-entropy';
+export {
+  klDivergence,
+  type KlDivergenceOptions,
+  type KlReduction,
+} from './classification/kl-divergence';
+export {
+  OnlineLabelSmoothing,
+  type OnlineLabelSmoothingConfig,
+  type OnlineLabelSmoothingLossOptions,
+  type OnlineLabelSmoothingState,
+} from './classification/online-label-smoothing';
+
+// Margin heads
+export {
+  MarginHead,
+  TargetAngle,
+  type MarginHeadConfig,
+  type MarginHeadLossOptions,
+} from './margin/base';
+export { NormalizedSoftmax, type NormalizedSoftmaxConfig } from './margin/normalized-softmax';
+export { CosFace, type CosFaceConfig } from './margin/cosface';
+export { ArcFace, type ArcFaceConfig } from './margin/arcface';
+export { CombinedMargin, type CombinedMarginConfig } from './margin/combined-margin';
+export { SphereFace, type SphereFaceConfig, type SphereFaceState } from './margin/sphereface';
+export {
+  marginHeadFromConfig,
+  serializeMarginHead,
+  type MarginHeadClassName,
+  type SerializedMarginHead,
+} from './margin/registry';
+
+// Metric learning
+export {
+  tripletLoss,
+  tripletMarginLoss,
+  type TripletLossOptions,
+  type TripletMarginOptions,
+} from './metric/triplet';
+export {
+  contrastiveLoss,
+  contrastivePairLoss,
+  type ContrastiveOptions,
+} from './metric/contrastive';
+export { CenterLoss, type CenterLossConfig, type CenterLossOptions } from './metric/center';
+
+// Miners
+export { allTripletsMiner } from './miners/all';
+export { hardTripletsMiner } from './miners/hard';
+export { semiHardTripletsMiner } from './miners/semi-hard';
+export { batchHardMiner } from './miners/batch-hard';
+export type { MinerOptions, MarginMinerOptions } from './miners/mine';
+export type { TripletMiner, TripletMinerConfig, TripletMinerType, Triplets } from './miners/types';
+
+// Joint objective
+export { jointLoss, type JointLoss, type LossTerm } from './joint';

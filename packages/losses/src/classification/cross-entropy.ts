@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkNumber, ShapeError } from '@face/core';
+import { checkOptions } from '../util/options';
+import { type Labels, oneHotRows, readLabels } from '../util/labels';
+import { checkMatrix } from '../util/tensors';
+import {
+  checkReduction,
+  type Reduced,
+  type Reduction,
+  reduceLosses,
+  REDUCTIONS,
+} from '../util/reduction';
+
+export interface CrossEntropyOptions<R extends Reduction = Reduction> {
+  /**
+   * e in [0, 1): the target becomes (1 - e) * target + e / C, C counting the true class too
+   * (PyTorch's `label_smoothing`; Szegedy et al. 2016, "Rethinking the Inception Architecture", 7).
+   */
+  labelSmoothing?: number;
+  /** Default 'mean' over the batch. */
+  reduction?: R;
+}
+
+/**
+ * Softmax cross-entropy of `logits` [n, C] against class `labels` (n integers in [0, C)) or a
+ * [n, C] tensor of target probabilities: loss_i = -sum_c t_ic log softmax(z_i)_c, with PyTorch's
+ * `F.cross_entropy` semantics for label smoothing and reduction.
+ */
+export function crossEntropy<R extends Reduction = 'mean'>(
+  logits: tf.Tensor2D,
+  target: Labels | tf.Tensor2D,
+  options?: CrossEntropyOptions<R>,
+): Reduced<R> {
+  const fn = 'crossEntropy';
+  const opts = checkOptions(fn, options, ['labelSmoothing', 'reduction']);
+  const smoothing = checkNumber(fn, 'options.labelSmoothing', opts.labelSmoothing ?? 0, {
+    min: 0,
+    max: 1,
+    exclusiveMax: true,
+  });
+  const reduction = checkReduction(fn, opts.reduction, REDUCTIONS, 'mean');
+  checkMatrix(fn, 'logits', logits);
+  const [n, numClasses] = logits.shape;
+  let probabilities: tf.Tensor2D | undefined;
+  let labels: Int32Array | undefined;
+  if (target instanceof tf.Tensor && target.rank === 2) {
+    checkMatrix(fn, 'target', target);
+    if (target.shape[0] !== n || target.shape[1] !== numClasses) {
+      throw new ShapeError(fn, 'target', target.shape, `shape [${n}, ${numClasses}] as logits`);
+    }
+    probabilities = target as tf.Tensor2D;
+  } else {
+    labels = readLabels(fn, 'target', target as Labels, { numClasses, length: n });
+  }
+  return tf.tidy(() => {
+    const t = probabilities ?? oneHotRows(labels as Int32Array, numClasses);
+    const smoothed = smoothing > 0 ? tf.add(tf.mul(t, 1 - smoothing), smoothing / numClasses) : t;
+    const perSample = tf.neg(tf.sum(tf.mul(smoothed, tf.logSoftmax(logits)), 1)) as tf.Tensor1D;
+    return reduceLosses(perSample, reduction);
+  }) as Reduced<R>;
+}

@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkNumber } from '@face/core';
+import { checkOptions } from '../util/options';
+import { checkScale, MarginHead, type MarginHeadConfig, type TargetAngle } from './base';
+
+export interface CosFaceConfig extends MarginHeadConfig {
+  /** s. Default 64. */
+  scale?: number;
+  /** Additive cosine margin m. Default 0.35. */
+  margin?: number;
+}
+
+/**
+ * CosFace / large margin cosine loss (Wang et al. 2018, "CosFace: Large Margin Cosine Loss for
+ * Deep Face Recognition", eq. 4): target logit s (cos(theta_y) - m), others s cos(theta_j).
+ */
+export class CosFace extends MarginHead<CosFaceConfig> {
+  static readonly className = 'CosFace';
+  readonly className = CosFace.className;
+  readonly scale: number;
+  readonly margin: number;
+
+  constructor(config: CosFaceConfig) {
+    const fn = CosFace.className;
+    const c = checkOptions(fn, config, [
+      'embeddingDim',
+      'numClasses',
+      'seed',
+      'name',
+      'scale',
+      'margin',
+    ]);
+    super(fn, c);
+    this.scale = checkScale(fn, c.scale);
+    this.margin = checkNumber(fn, 'config.margin', c.margin ?? 0.35, { min: 0 });
+  }
+
+  protected marginCosine(target: TargetAngle): tf.Tensor1D {
+    return tf.sub(target.cosine, this.margin);
+  }
+
+  protected scaleLogits(cosine: tf.Tensor2D): tf.Tensor2D {
+    return tf.mul(cosine, this.scale);
+  }
+
+  getConfig(): Required<CosFaceConfig> {
+    return { ...this.baseConfig(), scale: this.scale, margin: this.margin };
+  }
+
+  static fromConfig(config: CosFaceConfig): CosFace {
+    return new CosFace(config);
+  }
+}

@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError, ShapeError } from '@face/core';
+
+/**
+ * What every loss that holds tensors offers the training loop: the variables for the optimizer,
+ * weights and JSON state for checkpoints (weights are tensors the caller owns and disposes; state
+ * is plain JSON), the constructor options back, and disposal.
+ */
+export interface StatefulLoss<Config, State> {
+  readonly trainableVariables: tf.Variable[];
+  getConfig(): Config;
+  getWeights(): tf.Tensor[];
+  setWeights(weights: tf.Tensor[]): void;
+  getState(): State;
+  setState(state: State): void;
+  dispose(): void;
+}
+
+const used = new Map<string, number>();
+
+/** A variable-name prefix unique in this process (tfjs rejects two variables with one name). */
+export function uniqueName(base: string): string {
+  const n = (used.get(base) ?? 0) + 1;
+  used.set(base, n);
+  return `${base}_${n}`;
+}
+
+/** Asserts `weights` are float32 tensors of exactly `shapes`, one each. */
+export function checkWeights(
+  fn: string,
+  weights: unknown,
+  shapes: readonly (readonly number[])[],
+): asserts weights is tf.Tensor[] {
+  if (!Array.isArray(weights) || weights.length !== shapes.length) {
+    throw new InvalidArgumentError(fn, 'weights', weights, `an array of ${shapes.length} tensors`);
+  }
+  weights.forEach((w, i) => {
+    if (!(w instanceof tf.Tensor)) {
+      throw new InvalidArgumentError(fn, `weights[${i}]`, w, 'a tf.Tensor');
+    }
+    if (w.shape.join(',') !== shapes[i].join(',')) {
+      throw new ShapeError(fn, `weights[${i}]`, w.shape, `shape [${shapes[i].join(', ')}]`);
+    }
+    if (w.dtype !== 'float32') {
+      throw new InvalidArgumentError(fn, `weights[${i}].dtype`, w.dtype, "'float32'");
+    }
+  });
+}
+
+/** Copies `value` into `variable` (the caller keeps ownership of `value`). */
+export function assignCopy(variable: tf.Variable, value: tf.Tensor): void {
+  tf.tidy(() => variable.assign(tf.clone(value)));
+}
