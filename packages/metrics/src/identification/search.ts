@@ -4,7 +4,6 @@ import { checkIdentityLabels } from '../input';
 import {
   checkMetric,
   l2Normalize,
-  NORM_EPS,
   squaredNorms,
   toTensor2D,
   type Embeddings,
@@ -113,32 +112,33 @@ export async function searchGallery(
     // Per block, enough candidates that the merged result is exact: k items, or k identities
     // (at most perIdentity rows each), plus one when the query itself may be among them.
     const wanted = k * perIdentity + (excludeSelf ? 1 : 0);
-    // Per-row gallery factors, computed once: 1/||g|| for cosine, ||g||^2 for euclidean.
-    const gFactor: tf.Tensor1D = tf.tidy(() =>
-      metric === 'cosine'
-        ? tf.div(1, tf.maximum(tf.sqrt(squaredNorms(G.tensor)), NORM_EPS))
-        : squaredNorms(G.tensor),
-    );
-    owned.push(gFactor);
+    // Queries prepared once: unit rows for cosine, squared norms for euclidean.
+    const qRows = metric === 'cosine' ? l2Normalize(Q.tensor) : Q.tensor;
+    if (qRows !== Q.tensor) owned.push(qRows);
+    const qSq = metric === 'euclidean' ? squaredNorms(Q.tensor) : null;
+    if (qSq) owned.push(qSq);
 
-    for (let q0 = 0; q0 < nq; q0 += queryBatchSize) {
-      const qn = Math.min(queryBatchSize, nq - q0);
-      const rows = tf.slice(Q.tensor, [q0, 0], [qn, d]);
-      const qRows = metric === 'cosine' ? l2Normalize(rows) : rows;
-      const qSq = metric === 'cosine' ? null : squaredNorms(rows);
-      if (qRows !== rows) rows.dispose();
+    // Gallery blocks outside, query blocks inside: each gallery block is prepared (normalized,
+    // transposed) once. It is passed to matMul as a [d, n] matrix rather than with
+    // transposeB: the wasm backend runs only the untransposed product through XNNPACK, about
+    // 10x faster.
+    for (let g0 = 0; g0 < ng; g0 += galleryBatchSize) {
+      const gn = Math.min(galleryBatchSize, ng - g0);
+      const kk = Math.min(wanted, gn);
+      const [gT, gSq] = prepareGalleryBlock(metric, G.tensor, g0, gn);
       try {
-        for (let g0 = 0; g0 < ng; g0 += galleryBatchSize) {
-          const gn = Math.min(galleryBatchSize, ng - g0);
-          const kk = Math.min(wanted, gn);
+        for (let q0 = 0; q0 < nq; q0 += queryBatchSize) {
+          const qn = Math.min(queryBatchSize, nq - q0);
           const { values, indices } = tf.tidy(() => {
-            const gRows = tf.slice(G.tensor, [g0, 0], [gn, d]);
-            const factor = tf.slice(gFactor, [g0], [gn]);
-            const dots = tf.matMul(qRows, gRows, false, true) as tf.Tensor2D;
+            const dots = tf.matMul(tf.slice(qRows, [q0, 0], [qn, d]), gT) as tf.Tensor2D;
             const block =
               metric === 'cosine'
-                ? tf.mul(dots, tf.expandDims(factor, 0))
-                : negDistanceFromDots(dots, qSq as tf.Tensor1D, factor);
+                ? dots
+                : negDistanceFromDots(
+                    dots,
+                    tf.slice(qSq as tf.Tensor1D, [q0], [qn]),
+                    gSq as tf.Tensor1D,
+                  );
             return tf.topk(block, kk, true);
           });
           let v: ArrayLike<number>;
@@ -154,13 +154,29 @@ export async function searchGallery(
           }
         }
       } finally {
-        qRows.dispose();
-        qSq?.dispose();
+        gT.dispose();
+        gSq?.dispose();
       }
     }
     return { queries: nq, k, indices: top.indices, scores: top.scores };
   } finally {
     tf.dispose(owned);
+  }
+}
+
+/** Gallery rows [g0, g0 + gn) as a [d, gn] matrix (unit columns for cosine) and, for euclidean, their squared norms. */
+function prepareGalleryBlock(
+  metric: SimilarityMetric,
+  gallery: tf.Tensor2D,
+  g0: number,
+  gn: number,
+): [tf.Tensor2D, tf.Tensor1D | null] {
+  const rows = tf.slice(gallery, [g0, 0], [gn, gallery.shape[1]]);
+  try {
+    if (metric === 'cosine') return [tf.tidy(() => tf.transpose(l2Normalize(rows))), null];
+    return [tf.transpose(rows), squaredNorms(rows)];
+  } finally {
+    rows.dispose();
   }
 }
 

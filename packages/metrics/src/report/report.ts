@@ -113,7 +113,7 @@ export async function evaluationReport(input: ReportInput): Promise<EvaluationRe
       auc: aucFromCounts(counts),
       eer: eerFromCounts(counts),
       tarAtFar: targets.map((f) => tarAtFarFromCounts(counts, f)),
-      bestAccuracy: bestThreshold(split),
+      bestAccuracy: bestThreshold(split, undefined, counts),
       ...(scores.length >= folds ? { kFold: kFoldAccuracy(scores, labels, { folds }) } : {}),
       roc,
       histogram,

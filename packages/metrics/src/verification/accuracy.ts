@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@face/core';
 import { splitByLabel, type BinaryLabels, type Scores, type SplitScores } from '../input';
-import { binaryCounts, countAtLeast } from './counts';
+import { binaryCounts, countAtLeast, type BinaryCounts } from './counts';
 
 /** An accuracy and the threshold that gives it. */
 export interface ThresholdAccuracy {
@@ -25,10 +25,10 @@ export function accuracyAtThreshold(
   labels: BinaryLabels,
   threshold: number,
 ): number {
-  checkThreshold('accuracyAtThreshold', 'threshold', threshold);
-  const { positives, negatives } = splitByLabel('accuracyAtThreshold', scores, labels, {
-    requireBoth: false,
-  });
+  const fn = 'accuracyAtThreshold';
+  checkThreshold(fn, 'threshold', threshold);
+  const { positives, negatives } = splitByLabel(fn, scores, labels, { requireBoth: false });
+  if (scores.length === 0) throw new InvalidArgumentError(fn, 'scores', scores, 'non-empty');
   return correctAt(positives, negatives, threshold) / scores.length;
 }
 
@@ -50,16 +50,18 @@ export function correctAt(pos: ArrayLike<number>, neg: ArrayLike<number>, t: num
   return countAtLeast(pos, t) + neg.length - countAtLeast(neg, t);
 }
 
+/** Best-accuracy threshold over `candidates`, or over the ROC thresholds (`counts`, if already computed). */
 export function bestThreshold(
   split: SplitScores,
   candidates?: ArrayLike<number>,
+  counts?: BinaryCounts,
 ): ThresholdAccuracy {
   const { positives: pos, negatives: neg } = split;
   const total = pos.length + neg.length;
   let best = -1;
   let threshold = Infinity;
   if (candidates === undefined) {
-    const c = binaryCounts(split);
+    const c = counts ?? binaryCounts(split);
     for (let i = 0; i < c.tps.length; i++) {
       const correct = c.tps[i] + neg.length - c.fps[i];
       if (correct > best) {

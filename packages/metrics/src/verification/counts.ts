@@ -19,11 +19,16 @@ export interface BinaryCounts {
 
 /**
  * Walks the two ascending arrays from their tops, taking every score equal to the current
- * maximum from both at once, so a tie between genuine and impostor scores is one point. Runs
- * twice: once to count the points (exact allocation), once to fill them.
+ * maximum from both at once, so a tie between genuine and impostor scores is one point. One
+ * pass; the output grows by doubling and is trimmed at the end.
  */
-function walk(split: SplitScores, out?: BinaryCounts): number {
+export function binaryCounts(split: SplitScores): BinaryCounts {
   const { positives: pos, negatives: neg } = split;
+  let capacity = Math.min(pos.length + neg.length + 1, 1 << 16);
+  let thresholds = new Float64Array(capacity);
+  let tps = new Float64Array(capacity);
+  let fps = new Float64Array(capacity);
+  thresholds[0] = Infinity;
   let i = pos.length - 1;
   let j = neg.length - 1;
   let tp = 0;
@@ -39,29 +44,30 @@ function walk(split: SplitScores, out?: BinaryCounts): number {
       j--;
       fp++;
     }
-    if (out) {
-      out.thresholds[m] = v;
-      out.tps[m] = tp;
-      out.fps[m] = fp;
+    if (m === capacity) {
+      capacity = Math.min(2 * capacity, pos.length + neg.length + 1);
+      thresholds = grow(thresholds, capacity);
+      tps = grow(tps, capacity);
+      fps = grow(fps, capacity);
     }
+    thresholds[m] = v;
+    tps[m] = tp;
+    fps[m] = fp;
     m++;
   }
-  return m;
+  return {
+    thresholds: thresholds.slice(0, m),
+    tps: tps.slice(0, m),
+    fps: fps.slice(0, m),
+    positives: pos.length,
+    negatives: neg.length,
+  };
 }
 
-/** Operating points of `split` (see {@link BinaryCounts}); O(n) on already sorted scores. */
-export function binaryCounts(split: SplitScores): BinaryCounts {
-  const m = walk(split);
-  const out: BinaryCounts = {
-    thresholds: new Float64Array(m),
-    tps: new Float64Array(m),
-    fps: new Float64Array(m),
-    positives: split.positives.length,
-    negatives: split.negatives.length,
-  };
-  out.thresholds[0] = Infinity;
-  walk(split, out);
-  return out;
+function grow(a: Float64Array, capacity: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(capacity);
+  b.set(a);
+  return b;
 }
 
 /** Number of entries of the ascending array `sorted` that are `>= t` (binary search). */

@@ -40,6 +40,6 @@ export function verificationMetrics(
     auc: aucFromCounts(counts),
     eer: eerFromCounts(counts),
     tarAtFar: targets.map((f) => tarAtFarFromCounts(counts, f)),
-    bestAccuracy: bestThreshold(split),
+    bestAccuracy: bestThreshold(split, undefined, counts),
   };
 }

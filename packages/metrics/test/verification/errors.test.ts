@@ -79,6 +79,7 @@ describe('targets, thresholds and folds', () => {
   it('accuracy functions take one class but not a NaN threshold', () => {
     expect(accuracyAtThreshold(scores, [0, 0, 0, 0], 0.45)).toBe(0.5);
     expect(caught(() => accuracyAtThreshold(scores, labels, NaN)).argument).toBe('threshold');
+    expect(caught(() => accuracyAtThreshold([], [], 0.5)).argument).toBe('scores');
     expect(caught(() => bestThresholdAccuracy(scores, labels, { thresholds: [] })).argument).toBe(
       'thresholds',
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '@face/test-support';
+import { Rng } from '@face/core';
 import { auc, roc, rocAuc } from '@face/metrics';
 import { cases, inf, scoresOf } from './fixture';
 
@@ -66,5 +67,65 @@ describe('auc', () => {
     expect(auc([0, 1, 2], [0, 1, 1])).toBe(1.5);
     expect(auc([2, 1, 0], [1, 1, 0])).toBe(1.5);
     expect(() => auc([0, 2, 1], [0, 1, 1])).toThrow(/x must be monotonic/);
+  });
+});
+
+describe('roc on 6000 tied scores (the radix-sort path) against a naive reference', () => {
+  const rng = new Rng(9);
+  const labels = Array.from({ length: 6000 }, () => (rng.next() < 0.3 ? 1 : 0));
+  const raw = labels.map((y) => Math.round((rng.normal(y, 1) + 0) * 20) / 20); // ~150 values
+
+  it.each([Float64Array, Float32Array])('%o', (Float) => {
+    const scores = Float.from(raw);
+    // naive: sort pairs by score descending, one point per distinct score
+    const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]);
+    const fpr = [0];
+    const tpr = [0];
+    let tp = 0;
+    let fp = 0;
+    const p = labels.filter((y) => y === 1).length;
+    order.forEach((i, j) => {
+      if (labels[i]) tp++;
+      else fp++;
+      if (j === order.length - 1 || scores[order[j + 1]] !== scores[i]) {
+        fpr.push(fp / (6000 - p));
+        tpr.push(tp / p);
+      }
+    });
+    const curve = roc(scores, labels, { dropIntermediate: false });
+    expect(Array.from(curve.fpr)).toEqual(fpr);
+    expect(Array.from(curve.tpr)).toEqual(tpr);
+    // AUC as the Mann-Whitney statistic: P(genuine > impostor) + P(tie) / 2
+    let wins = 0;
+    for (let i = 0; i < 6000; i++) {
+      if (!labels[i]) continue;
+      for (let j = 0; j < 6000; j++) {
+        if (!labels[j]) wins += scores[i] > scores[j] ? 1 : scores[i] === scores[j] ? 0.5 : 0;
+      }
+    }
+    expect(rocAuc(scores, labels)).toBeCloseTo(wins / (p * (6000 - p)), 14);
+  });
+});
+
+describe('rocAuc on 150k scores (a curve longer than the first output buffer)', () => {
+  it('equals the rank-sum (Mann-Whitney U) formula with mid-ranks for ties', () => {
+    const rng = new Rng(10);
+    const n = 150_000;
+    const labels = Array.from({ length: n }, () => (rng.next() < 0.5 ? 1 : 0));
+    const scores = Float64Array.from(labels, (y) => Math.round(rng.normal(0.3 * y, 1) * 1e5) / 1e5);
+    const order = Array.from(scores.keys()).sort((a, b) => scores[a] - scores[b]);
+    let rankSum = 0;
+    for (let start = 0; start < n;) {
+      let stop = start;
+      while (stop < n && scores[order[stop]] === scores[order[start]]) stop++;
+      const midRank = (start + 1 + stop) / 2; // ranks start..stop-1 are 1-based start+1..stop
+      for (let j = start; j < stop; j++) if (labels[order[j]]) rankSum += midRank;
+      start = stop;
+    }
+    const p = labels.filter((y) => y === 1).length;
+    const u = rankSum - (p * (p + 1)) / 2;
+    const curve = roc(scores, labels, { dropIntermediate: false });
+    expect(curve.fpr.length).toBeGreaterThan(1 << 16);
+    expect(rocAuc(scores, labels)).toBeCloseTo(u / (p * (n - p)), 12);
   });
 });
