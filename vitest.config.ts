@@ -11,6 +11,11 @@ const alias = [
     find: /^@face\/([a-z-]+)$/,
     replacement: `${packagesDir}/$1/src/index.ts`,
   },
+  // A subpath export `@face/<name>/<entry>` is built from `src/<entry>.ts`.
+  {
+    find: /^@face\/([a-z-]+)\/([a-z-]+)$/,
+    replacement: `${packagesDir}/$1/src/$2.ts`,
+  },
 ];
 
 const packages = readdirSync(packagesDir).filter((name) =>

@@ -2,10 +2,22 @@
  * Publishability: pack every public package, install each tarball alone into a scratch project
  * outside the workspace (with its peers from the registry, and its @face dependencies from their
  * tarballs), then import it from ESM and from CJS and type-check both imports with `node16`
- * resolution. The exports must be exactly those of `src/index.ts`.
+ * resolution. The exports must be exactly those of `src/index.ts` (and of `src/<entry>.ts` for a
+ * subpath export `./<entry>`). A package with optional peers is also installed without them and
+ * must still load its main entry. Smoke scripts in `packages/<name>/test/publish/*.{mjs,cjs}` run
+ * in both installs.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +30,10 @@ interface Manifest {
   name: string;
   version: string;
   private?: boolean;
+  exports?: Record<string, unknown>;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 }
 
 const packages = readdirSync(join(root, 'packages'))
@@ -70,64 +84,120 @@ beforeAll(() => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe.each(packages.map((p) => [p.manifest.name, p] as const))('%s', (name, { manifest }) => {
-  it('installs alone and exposes the same exports from ESM, CJS and its types', async () => {
-    const expected = Object.keys(await import(/* @vite-ignore */ name)).sort();
-    expect(expected.length).toBeGreaterThan(0);
+/** Writes a scratch project depending on `name` (from its tarball) plus `peers`, and installs it. */
+function install(project: string, name: string, peers: Record<string, string>): void {
+  mkdirSync(project);
+  const faceDeps = [...closure(name)];
+  const overrides = Object.fromEntries(faceDeps.map((d) => [d, `file:${tarballs.get(d)}`]));
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({
+      name: 'scratch',
+      private: true,
+      dependencies: { [name]: `file:${tarballs.get(name)}`, ...peers },
+      overrides,
+    }),
+  );
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], project);
+}
 
-    const project = join(work, name.replace('/', '__'));
-    mkdirSync(project);
-    const faceDeps = [...closure(name)];
-    const overrides = Object.fromEntries(faceDeps.map((d) => [d, `file:${tarballs.get(d)}`]));
-    writeFileSync(
-      join(project, 'package.json'),
-      JSON.stringify({
-        name: 'scratch',
-        private: true,
-        dependencies: { [name]: `file:${tarballs.get(name)}`, ...manifest.peerDependencies },
-        overrides,
-      }),
-    );
-    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], project);
+/** Imports `specifier` from ESM and CJS in `project` and type-checks both imports. */
+function checkEntry(project: string, specifier: string, expected: string[], types = true): void {
+  const tag = specifier.replace(/[^a-z0-9]+/gi, '_');
+  writeFileSync(
+    join(project, `${tag}.esm.mjs`),
+    `import * as m from '${specifier}';\nconsole.log(JSON.stringify(Object.keys(m)));\n`,
+  );
+  writeFileSync(
+    join(project, `${tag}.cjs.cjs`),
+    `console.log(JSON.stringify(Object.keys(require('${specifier}'))));\n`,
+  );
+  const clean = (out: string) =>
+    (JSON.parse(out.trim().split('\n').pop() ?? '[]') as string[])
+      .filter((k) => k !== 'default' && k !== '__esModule')
+      .sort();
+  expect(clean(run('node', [`${tag}.esm.mjs`], project)), `ESM exports of ${specifier}`).toEqual(
+    expected,
+  );
+  expect(clean(run('node', [`${tag}.cjs.cjs`], project)), `CJS exports of ${specifier}`).toEqual(
+    expected,
+  );
+  if (!types) return;
 
-    writeFileSync(
-      join(project, 'esm.mjs'),
-      `import * as m from '${name}';\nconsole.log(JSON.stringify(Object.keys(m)));\n`,
-    );
-    writeFileSync(
-      join(project, 'cjs.cjs'),
-      `console.log(JSON.stringify(Object.keys(require('${name}'))));\n`,
-    );
-    const clean = (out: string) =>
-      (JSON.parse(out.trim().split('\n').pop() ?? '[]') as string[])
-        .filter((k) => k !== 'default' && k !== '__esModule')
-        .sort();
-    expect(clean(run('node', ['esm.mjs'], project)), 'ESM exports').toEqual(expected);
-    expect(clean(run('node', ['cjs.cjs'], project)), 'CJS exports').toEqual(expected);
+  // Types resolve through the exports map under Node's own rules, for both module systems.
+  writeFileSync(
+    join(project, `${tag}.esm-types.mts`),
+    `import * as m from '${specifier}';\nexport const keys: (keyof typeof m)[] = ${JSON.stringify(expected)};\n`,
+  );
+  writeFileSync(
+    join(project, `${tag}.cjs-types.cts`),
+    `import m = require('${specifier}');\nexport const keys: (keyof typeof m)[] = ${JSON.stringify(expected)};\n`,
+  );
+  writeFileSync(
+    join(project, `${tag}.tsconfig.json`),
+    JSON.stringify({
+      compilerOptions: {
+        noEmit: true,
+        strict: true,
+        skipLibCheck: true,
+        module: 'node16',
+        moduleResolution: 'node16',
+        types: [],
+      },
+      files: [`${tag}.esm-types.mts`, `${tag}.cjs-types.cts`],
+    }),
+  );
+  run('node', [tsc, '-p', `${tag}.tsconfig.json`], project);
+}
 
-    // Types resolve through the exports map under Node's own rules, for both module systems.
-    writeFileSync(
-      join(project, 'esm-types.mts'),
-      `import * as m from '${name}';\nexport const keys: (keyof typeof m)[] = ${JSON.stringify(expected)};\n`,
+/** Runs the package's own smoke scripts (`test/publish/*.mjs|cjs`), if any, in `project`. */
+function runSmoke(project: string, dir: string): void {
+  const smokeDir = join(root, 'packages', dir, 'test', 'publish');
+  if (!existsSync(smokeDir)) return;
+  for (const file of readdirSync(smokeDir).filter((f) => /\.(mjs|cjs)$/.test(f))) {
+    copyFileSync(join(smokeDir, file), join(project, file));
+    run('node', [file], project);
+  }
+}
+
+/** Subpath exports (`"./similarity"`) besides the main entry and package.json. */
+function subpaths(manifest: Manifest): string[] {
+  return Object.keys(manifest.exports ?? {}).filter((k) => k !== '.' && k !== './package.json');
+}
+
+describe.each(packages.map((p) => [p.manifest.name, p] as const))(
+  '%s',
+  (name, { dir, manifest }) => {
+    it('installs alone and exposes the same exports from ESM, CJS and its types', async () => {
+      const expected = Object.keys(await import(/* @vite-ignore */ name)).sort();
+      expect(expected.length).toBeGreaterThan(0);
+      const project = join(work, name.replace('/', '__'));
+      install(project, name, manifest.peerDependencies ?? {});
+      checkEntry(project, name, expected);
+      for (const sub of subpaths(manifest)) {
+        const specifier = `${name}/${sub.slice(2)}`;
+        const subExpected = Object.keys(await import(/* @vite-ignore */ specifier)).sort();
+        expect(subExpected.length, `exports of ${specifier}`).toBeGreaterThan(0);
+        checkEntry(project, specifier, subExpected);
+      }
+      runSmoke(project, dir);
+    });
+
+    const optional = Object.keys(manifest.peerDependenciesMeta ?? {}).filter(
+      (p) => manifest.peerDependenciesMeta?.[p]?.optional,
     );
-    writeFileSync(
-      join(project, 'cjs-types.cts'),
-      `import m = require('${name}');\nexport const keys: (keyof typeof m)[] = ${JSON.stringify(expected)};\n`,
-    );
-    writeFileSync(
-      join(project, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          noEmit: true,
-          strict: true,
-          skipLibCheck: true,
-          module: 'node16',
-          moduleResolution: 'node16',
-          types: [],
-        },
-        files: ['esm-types.mts', 'cjs-types.cts'],
-      }),
-    );
-    run('node', [tsc, '-p', 'tsconfig.json'], project);
-  });
-});
+    it.runIf(optional.length > 0)('loads its main entry without its optional peers', async () => {
+      const expected = Object.keys(await import(/* @vite-ignore */ name)).sort();
+      const project = join(work, `${name.replace('/', '__')}__no-optional-peers`);
+      const required = Object.fromEntries(
+        Object.entries(manifest.peerDependencies ?? {}).filter(([p]) => !optional.includes(p)),
+      );
+      install(project, name, required);
+      for (const peer of optional) {
+        expect(existsSync(join(project, 'node_modules', peer)), `${peer} is installed`).toBe(false);
+      }
+      checkEntry(project, name, expected);
+      runSmoke(project, dir);
+    });
+  },
+);

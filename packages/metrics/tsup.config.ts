@@ -1,3 +1,4 @@
 import { packageConfig } from '../../tsup.base';
 
-export default packageConfig();
+// Two entries: `@face/metrics` (plain arrays, no TF.js) and `@face/metrics/similarity` (backend).
+export default packageConfig({ entry: ['src/index.ts', 'src/similarity.ts'] });

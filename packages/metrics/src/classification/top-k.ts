@@ -1,6 +1,6 @@
 import { checkInteger, checkLabels, InvalidArgumentError } from '@face/core';
 
-/** Rows of class scores: number[][] or a flat array with `numClasses` columns. */
+/** Rows of class scores (logits or probabilities), one row per sample: `number[][]`, `Float32Array[]`. */
 export type ScoreRows = readonly ArrayLike<number>[];
 
 /**
