@@ -1,4 +1,3 @@
-export { normalizeImage, type NormalizeOptions } from './transforms/normalize';
 export { ImageDecodeError, DatasetError, type OnError, type Problem } from './errors';
 export { deriveSeed } from './seed';
 export { type DecodedImage } from './image';
@@ -13,3 +12,4 @@ export {
 export { SyntheticFaces, type SyntheticFacesOptions } from './sources/synthetic-faces';
 export { type FaceIdentity } from './synthetic/identity';
 export { type FaceView, type ViewRanges, DEFAULT_VIEW_RANGES } from './synthetic/view';
+export * from './transforms/index';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber } from '@face/core';
+import { checkBatch, type Transform } from './transform';
 
 export interface NormalizeOptions {
   /** Per-channel (or scalar) mean, on the [0, 1] scale. */
@@ -25,4 +26,17 @@ export function normalizeImage<T extends tf.Tensor>(images: T, options: Normaliz
     const s = tf.tensor1d(stds);
     return tf.div(tf.sub(tf.div(tf.cast(images, 'float32'), 255), m), s) as T;
   });
+}
+
+/** `normalizeImage` as a pipeline step: (x / 255 - mean) / std, InsightFace's [-1, 1] by default. */
+export function normalize(options: NormalizeOptions = {}): Transform {
+  // Validate now, not at the first batch.
+  tf.tidy(() => normalizeImage(tf.zeros([1, 1, 1, 3]), options));
+  return {
+    name: 'normalize',
+    apply(images) {
+      checkBatch('normalize', images);
+      return normalizeImage(images, options);
+    },
+  };
 }
