@@ -13,3 +13,29 @@ export { SyntheticFaces, type SyntheticFacesOptions } from './sources/synthetic-
 export { type FaceIdentity } from './synthetic/identity';
 export { type FaceView, type ViewRanges, DEFAULT_VIEW_RANGES } from './synthetic/view';
 export * from './transforms/index';
+export {
+  splitByImage,
+  splitByIdentity,
+  splitGalleryQuery,
+  type SplitByImageOptions,
+  type SplitByIdentityOptions,
+  type GalleryQueryOptions,
+  type ImageSplit,
+  type IdentitySplit,
+  type GalleryQuerySplit,
+} from './splits';
+export { type LabelSource } from './labels';
+export { type Sampler } from './samplers/sampler';
+export { ShuffleSampler, type ShuffleSamplerOptions } from './samplers/shuffle';
+export { PKSampler, type PKSamplerOptions } from './samplers/pk';
+export { TripletSampler, type TripletSamplerOptions } from './samplers/triplet';
+export { generatePairs, type Pair, type GeneratePairsOptions } from './pairs/generate';
+export {
+  parseLfwPairs,
+  formatLfwPairs,
+  lfwImagePath,
+  lfwPairIndices,
+  type LfwImage,
+  type LfwPair,
+  type LfwPairs,
+} from './pairs/lfw';

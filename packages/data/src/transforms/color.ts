@@ -36,7 +36,11 @@ function grayscale(images: tf.Tensor4D): tf.Tensor4D {
 
 /** clamp(ratio * a + (1 - ratio) * b, 0, 255): torchvision's `_blend`. */
 function blend(a: tf.Tensor4D, b: tf.Tensor, ratio: tf.Tensor4D): tf.Tensor4D {
-  return tf.clipByValue(tf.add(tf.mul(ratio, a), tf.mul(tf.sub(1, ratio), b)), 0, MAX);
+  return tf.clipByValue(
+    tf.add(tf.mul(ratio, a), tf.mul(tf.sub(1, ratio), b)),
+    0,
+    MAX,
+  ) as tf.Tensor4D;
 }
 
 /** Multiplies by the factor: 0 gives black, 1 the original. */

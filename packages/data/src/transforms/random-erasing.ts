@@ -78,8 +78,8 @@ export function randomErasing(options: RandomErasingOptions = {}): Transform {
         const m = tf.tensor4d(mask, [n, h, w, 1], 'bool');
         const fill = noise
           ? tf.tensor4d(noise, [n, h, w, 3])
-          : tf.tensor1d(typeof value === 'number' ? [value] : [...(value as number[])]);
-        return tf.where(m, fill, images);
+          : tf.tensor1d(typeof value === 'number' ? [value] : [...(value as readonly number[])]);
+        return tf.where(m, fill, images) as tf.Tensor4D;
       });
     },
   };
