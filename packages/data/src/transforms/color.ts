@@ -46,8 +46,9 @@ function blend(a: tf.Tensor4D, b: tf.Tensor, ratio: tf.Tensor4D): tf.Tensor4D {
 /** Multiplies by the factor: 0 gives black, 1 the original. */
 export function adjustBrightness(images: tf.Tensor4D, factors: readonly number[]): tf.Tensor4D {
   checkFactors('adjustBrightness', images, factors);
-  return tf.tidy(() =>
-    tf.clipByValue(tf.mul(images, perImage(factors, 'adjustBrightness')), 0, MAX),
+  return tf.tidy(
+    () =>
+      tf.clipByValue(tf.mul(images, perImage(factors, 'adjustBrightness')), 0, MAX) as tf.Tensor4D,
   );
 }
 
