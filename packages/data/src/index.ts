@@ -39,3 +39,18 @@ export {
   type LfwPair,
   type LfwPairs,
 } from './pairs/lfw';
+export { decodeImageBrowser } from './decode/browser';
+export {
+  FileDataset,
+  compareIdentities,
+  type FileEntry,
+  type FileDatasetOptions,
+} from './sources/file-dataset';
+export { parseImageList, type ParseImageListOptions } from './sources/list-file';
+export {
+  DataLoader,
+  disposeBatch,
+  type Batch,
+  type DataLoaderOptions,
+  type IterateOptions,
+} from './loader';
