@@ -1,8 +1,8 @@
-import { FaceError } from '@face/core';
-import { ImageDecodeError } from '../errors';
-import type { DecodedImage } from '../image';
-
+// Node door: shared classes come from the package's root door ('@face/data'), not relative
+// paths, so both doors share one ImageDecodeError / FileDataset (instanceof works across them).
 import type Sharp from 'sharp';
+import { FaceError } from '@face/core';
+import { ImageDecodeError, type DecodedImage } from '@face/data';
 
 type SharpFactory = typeof Sharp;
 let sharpPromise: Promise<SharpFactory> | undefined;

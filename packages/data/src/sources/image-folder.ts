@@ -1,11 +1,19 @@
+// Node door: shared classes come from the package's root door ('@face/data'), not relative
+// paths, so both doors share one ImageDecodeError / FileDataset (instanceof works across them).
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, checkInteger, checkOneOf } from '@face/core';
+import {
+  DatasetError,
+  FileDataset,
+  ImageDecodeError,
+  type DecodedImage,
+  type FileEntry,
+  type OnError,
+  type Problem,
+} from '@face/data';
 import { decodeImageNode } from '../decode/node';
-import { DatasetError, ImageDecodeError, type OnError, type Problem } from '../errors';
-import type { DecodedImage } from '../image';
-import { FileDataset, type FileEntry } from './file-dataset';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif', '.tif', '.tiff'];
 

@@ -1,12 +1,17 @@
+// Node door: shared classes come from the package's root door ('@face/data'), not relative
+// paths, so both doors share one ImageDecodeError / FileDataset (instanceof works across them).
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { InvalidArgumentError, checkOneOf } from '@face/core';
+import {
+  DatasetError,
+  FileDataset,
+  parseImageList,
+  type DecodedImage,
+  type OnError,
+} from '@face/data';
 import { decodeImageNode } from '../decode/node';
-import { DatasetError, type OnError } from '../errors';
-import type { DecodedImage } from '../image';
-import { FileDataset } from './file-dataset';
-import { parseImageList } from './list-file';
 
 export interface ImageListOptions {
   /** Folder that relative paths start from. Default: the list file's folder. */
