@@ -140,8 +140,8 @@ function drawScene(p: Painter, id: FaceIdentity, view: FaceView): void {
   // Nose: a shadow along the bridge on the side away from the light, the tip, the nostrils.
   const noseTipY = id.eyeY + id.noseLength;
   {
-    const [bx0, by0] = project(-lx * id.noseWidth * 0.6, id.eyeY + 0.06, 0.05);
-    const [bx1, by1] = project(-lx * id.noseWidth * 0.7, noseTipY - 0.05, 0.22);
+    const [bx0, by0] = project(-lx * strength * id.noseWidth * 0.6, id.eyeY + 0.06, 0.05);
+    const [bx1, by1] = project(-lx * strength * id.noseWidth * 0.7, noseTipY - 0.05, 0.22);
     const pts = [
       [bx0, by0],
       [bx1, by1],
