@@ -50,9 +50,13 @@ describe('decodeImageNode (sharp)', () => {
 
   it('rejects truncated, non-image and empty bytes with an ImageDecodeError naming the file', async () => {
     const jpeg = samples['rgb-420.jpg'].bytes;
-    await expect(decodeImageNode(jpeg.subarray(0, 200), 'cut.jpg')).rejects.toThrow(ImageDecodeError);
+    await expect(decodeImageNode(jpeg.subarray(0, 200), 'cut.jpg')).rejects.toThrow(
+      ImageDecodeError,
+    );
     await expect(decodeImageNode(jpeg.subarray(0, 200), 'cut.jpg')).rejects.toThrow(/cut\.jpg/);
-    await expect(decodeImageNode(new TextEncoder().encode('hello'), 'text.jpg')).rejects.toThrow(/text\.jpg.*unsupported image format/);
+    await expect(decodeImageNode(new TextEncoder().encode('hello'), 'text.jpg')).rejects.toThrow(
+      /text\.jpg.*unsupported image format/,
+    );
     await expect(decodeImageNode(new Uint8Array(0), 'empty.png')).rejects.toThrow(/empty/);
   });
 });
@@ -68,8 +72,12 @@ describe('ImageFolder', () => {
     const ds = new ImageFolder(join(root, 'faces'), { onError: 'skip' });
     expect(ds.classNames).toEqual(['alice', 'bob', 'dave', 'erin']);
     // Listing does not decode: the corrupt files are still in (the loader or verify catches them).
-    expect([...ds.entries.map((e) => e.path)].sort()).toEqual([...tree.good, ...tree.corrupt].sort());
-    const problems = ds.problems.map((p) => `${p.path.slice(root.length)}: ${p.reason.split(':')[0]}`);
+    expect([...ds.entries.map((e) => e.path)].sort()).toEqual(
+      [...tree.good, ...tree.corrupt].sort(),
+    );
+    const problems = ds.problems.map(
+      (p) => `${p.path.slice(root.length)}: ${p.reason.split(':')[0]}`,
+    );
     expect(problems).toEqual([
       '/faces/carol: identity folder holds no images',
       '/faces/dave/self: symlink loop',
@@ -86,19 +94,25 @@ describe('ImageFolder', () => {
   });
 
   it('open({ verify }) finds corrupt files up front: skipped and reported, or fatal', async () => {
-    const ds = await ImageFolder.open(join(root, 'faces'), { onError: 'skip', verify: true, concurrency: 2 });
+    const ds = await ImageFolder.open(join(root, 'faces'), {
+      onError: 'skip',
+      verify: true,
+      concurrency: 2,
+    });
     expect([...ds.entries.map((e) => e.path)].sort()).toEqual([...tree.good].sort());
     const reported = ds.problems.filter((p) => p.path.includes('bob'));
     expect(reported.map((p) => p.path).sort()).toEqual([...tree.corrupt].sort());
     expect(ds.countsPerIdentity().find((c) => c.identity === 'bob')?.count).toBe(2);
-    await expect(ImageFolder.open(join(root, 'faces'), { onError: 'throw', verify: true })).rejects.toThrow(DatasetError);
+    await expect(
+      ImageFolder.open(join(root, 'faces'), { onError: 'throw', verify: true }),
+    ).rejects.toThrow(DatasetError);
   });
 
   it('refuses a missing root', () => {
     expect(() => new ImageFolder(join(root, 'nope'))).toThrow(/cannot open the dataset folder/);
   });
 
-  it("feeds the loader, which skips the corrupt files by policy and loses nothing else", async () => {
+  it('feeds the loader, which skips the corrupt files by policy and loses nothing else', async () => {
     const ds = new ImageFolder(join(root, 'faces'), { onError: 'skip' });
     const loader = new DataLoader(ds, {
       sampler: new ShuffleSampler(ds, { batchSize: 4, seed: 1 }),
@@ -113,7 +127,10 @@ describe('ImageFolder', () => {
     }
     expect(seen.sort()).toEqual([...tree.good].sort());
     expect(loader.skipped.map((p) => p.path).sort()).toEqual([...tree.corrupt].sort());
-    const strict = new DataLoader(ds, { sampler: new ShuffleSampler(ds, { batchSize: 4, shuffle: false }), transform: resize([16, 16]) });
+    const strict = new DataLoader(ds, {
+      sampler: new ShuffleSampler(ds, { batchSize: 4, shuffle: false }),
+      transform: resize([16, 16]),
+    });
     const failure = (async () => {
       for await (const b of strict) disposeBatch(b);
     })();
@@ -124,7 +141,12 @@ describe('ImageFolder', () => {
 describe('ImageList and parseImageList', () => {
   it('reads path,label CSV (header, quotes, relative paths), numbering integer labels by value', () => {
     const list = join(root, 'list.csv');
-    writeFileSync(list, ['path,label', `faces/alice/2.png,10`, `"faces/bob/1.webp",2`, '', 'faces/dave/1.png,2'].join('\n'));
+    writeFileSync(
+      list,
+      ['path,label', `faces/alice/2.png,10`, `"faces/bob/1.webp",2`, '', 'faces/dave/1.png,2'].join(
+        '\n',
+      ),
+    );
     const ds = new ImageList(list);
     expect(ds.classNames).toEqual(['2', '10']);
     expect(Array.from(ds.labels)).toEqual([1, 0, 0]);
@@ -139,6 +161,8 @@ describe('ImageList and parseImageList', () => {
       { path: 'a.jpg', identity: '1' },
       { path: 'c,d.jpg', identity: '2' },
     ]);
-    expect(problems).toEqual([{ path: 'x.csv:2', reason: 'expected 2 fields (path,label), got 1' }]);
+    expect(problems).toEqual([
+      { path: 'x.csv:2', reason: 'expected 2 fields (path,label), got 1' },
+    ]);
   });
 });

@@ -21,7 +21,13 @@ const raw = (data: Uint8Array, width: number, height: number, channels: 1 | 3 | 
   sharp(Buffer.from(data), { raw: { width, height, channels } });
 
 export interface EncodedFiles {
-  [name: string]: { bytes: Uint8Array; pixels: Uint8Array; width: number; height: number; lossless: boolean };
+  [name: string]: {
+    bytes: Uint8Array;
+    pixels: Uint8Array;
+    width: number;
+    height: number;
+    lossless: boolean;
+  };
 }
 
 /** One file of each kind the decoders must handle; `pixels` is the RGB the file holds. */
@@ -34,19 +40,70 @@ export async function encodeSamples(): Promise<EncodedFiles> {
   const opaque = pattern(w, h, 4, 3).map((v, i) => (i % 4 === 3 ? 255 : v));
   const toRgb = (src: Uint8Array, ch: number) => {
     const out = new Uint8Array(w * h * 3);
-    for (let i = 0; i < w * h; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = src[i * ch + (ch === 1 ? 0 : c)];
+    for (let i = 0; i < w * h; i++)
+      for (let c = 0; c < 3; c++) out[i * 3 + c] = src[i * ch + (ch === 1 ? 0 : c)];
     return out;
   };
   const u8 = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.length);
   return {
-    'rgb.png': { bytes: u8(await raw(rgb, w, h, 3).png().toBuffer()), pixels: rgb, width: w, height: h, lossless: true },
-    'grey.png': { bytes: u8(await raw(grey, w, h, 1).png().toBuffer()), pixels: toRgb(grey, 1), width: w, height: h, lossless: true },
-    'rgba-opaque.png': { bytes: u8(await raw(opaque, w, h, 4).png().toBuffer()), pixels: toRgb(opaque, 4), width: w, height: h, lossless: true },
-    'rgba.png': { bytes: u8(await raw(rgba, w, h, 4).png().toBuffer()), pixels: toRgb(rgba, 4), width: w, height: h, lossless: true },
-    'rgb.webp': { bytes: u8(await raw(rgb, w, h, 3).webp({ lossless: true }).toBuffer()), pixels: rgb, width: w, height: h, lossless: true },
-    'rgb-420.jpg': { bytes: u8(await raw(rgb, w, h, 3).jpeg({ quality: 90 }).toBuffer()), pixels: rgb, width: w, height: h, lossless: false },
-    'rgb-444.jpg': { bytes: u8(await raw(rgb, w, h, 3).jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer()), pixels: rgb, width: w, height: h, lossless: false },
-    'grey.jpg': { bytes: u8(await raw(grey, w, h, 1).jpeg({ quality: 90 }).toBuffer()), pixels: toRgb(grey, 1), width: w, height: h, lossless: false },
+    'rgb.png': {
+      bytes: u8(await raw(rgb, w, h, 3).png().toBuffer()),
+      pixels: rgb,
+      width: w,
+      height: h,
+      lossless: true,
+    },
+    'grey.png': {
+      bytes: u8(await raw(grey, w, h, 1).png().toBuffer()),
+      pixels: toRgb(grey, 1),
+      width: w,
+      height: h,
+      lossless: true,
+    },
+    'rgba-opaque.png': {
+      bytes: u8(await raw(opaque, w, h, 4).png().toBuffer()),
+      pixels: toRgb(opaque, 4),
+      width: w,
+      height: h,
+      lossless: true,
+    },
+    'rgba.png': {
+      bytes: u8(await raw(rgba, w, h, 4).png().toBuffer()),
+      pixels: toRgb(rgba, 4),
+      width: w,
+      height: h,
+      lossless: true,
+    },
+    'rgb.webp': {
+      bytes: u8(await raw(rgb, w, h, 3).webp({ lossless: true }).toBuffer()),
+      pixels: rgb,
+      width: w,
+      height: h,
+      lossless: true,
+    },
+    'rgb-420.jpg': {
+      bytes: u8(await raw(rgb, w, h, 3).jpeg({ quality: 90 }).toBuffer()),
+      pixels: rgb,
+      width: w,
+      height: h,
+      lossless: false,
+    },
+    'rgb-444.jpg': {
+      bytes: u8(
+        await raw(rgb, w, h, 3).jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer(),
+      ),
+      pixels: rgb,
+      width: w,
+      height: h,
+      lossless: false,
+    },
+    'grey.jpg': {
+      bytes: u8(await raw(grey, w, h, 1).jpeg({ quality: 90 }).toBuffer()),
+      pixels: toRgb(grey, 1),
+      width: w,
+      height: h,
+      lossless: false,
+    },
   };
 }
 
@@ -78,7 +135,10 @@ export async function makeTree(root: string): Promise<{ good: string[]; corrupt:
     put('erin/1.jpg', files['grey.jpg'].bytes),
   ];
   const jpeg = files['rgb-420.jpg'].bytes;
-  const corrupt = [put('bob/truncated.jpg', jpeg.subarray(0, Math.floor(jpeg.length / 2))), put('bob/text.jpg', 'this is not a JPEG\n')];
+  const corrupt = [
+    put('bob/truncated.jpg', jpeg.subarray(0, Math.floor(jpeg.length / 2))),
+    put('bob/text.jpg', 'this is not a JPEG\n'),
+  ];
   mkdirSync(join(root, 'carol'));
   symlinkSync(join(root, 'dave'), join(root, 'dave', 'self'));
   symlinkSync(join(root, 'erin', 'y'), join(root, 'erin', 'x'));

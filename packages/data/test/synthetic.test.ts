@@ -36,7 +36,13 @@ function rawPixelAuc(faces: SyntheticFaces): number {
 describe('SyntheticFaces', () => {
   it('is deterministic from the seed', () => {
     const a = new SyntheticFaces({ identities: 3, imagesPerIdentity: 2, size: 32, seed: 4 });
-    const b = new SyntheticFaces({ identities: 3, imagesPerIdentity: 2, size: 32, seed: 4, cache: false });
+    const b = new SyntheticFaces({
+      identities: 3,
+      imagesPerIdentity: 2,
+      size: 32,
+      seed: 4,
+      cache: false,
+    });
     const c = new SyntheticFaces({ identities: 3, imagesPerIdentity: 2, size: 32, seed: 5 });
     for (let i = 0; i < a.size; i++) {
       expect(same(a.loadSync(i), b.loadSync(i))).toBe(true);
@@ -53,10 +59,17 @@ describe('SyntheticFaces', () => {
   });
 
   it('at difficulty 0 every view shows the same face (only the background changes)', () => {
-    const faces = new SyntheticFaces({ identities: 2, imagesPerIdentity: 3, size: 32, difficulty: 0 });
+    const faces = new SyntheticFaces({
+      identities: 2,
+      imagesPerIdentity: 3,
+      size: 32,
+      difficulty: 0,
+    });
     const centre = (img: DecodedImage) => {
       const out: number[] = [];
-      for (let y = 12; y < 20; y++) for (let x = 12; x < 20; x++) out.push(...img.data.subarray((y * 32 + x) * 3, (y * 32 + x) * 3 + 3));
+      for (let y = 12; y < 20; y++)
+        for (let x = 12; x < 20; x++)
+          out.push(...img.data.subarray((y * 32 + x) * 3, (y * 32 + x) * 3 + 3));
       return out;
     };
     expect(centre(faces.loadSync(1))).toEqual(centre(faces.loadSync(0)));
@@ -71,7 +84,11 @@ describe('SyntheticFaces', () => {
   });
 
   it('draws images per identity from a range', () => {
-    const faces = new SyntheticFaces({ identities: 30, imagesPerIdentity: { min: 1, max: 6 }, seed: 2 });
+    const faces = new SyntheticFaces({
+      identities: 30,
+      imagesPerIdentity: { min: 1, max: 6 },
+      seed: 2,
+    });
     const counts = countsPerIdentity(faces).map((c) => c.count);
     expect(Math.min(...counts)).toBeGreaterThanOrEqual(1);
     expect(Math.max(...counts)).toBeLessThanOrEqual(6);
@@ -81,7 +98,17 @@ describe('SyntheticFaces', () => {
   });
 
   it('is not solved by raw pixels at the default difficulty, and gets harder with difficulty', () => {
-    const auc = (difficulty: number) => rawPixelAuc(new SyntheticFaces({ identities: 12, imagesPerIdentity: 5, size: 24, seed: 9, difficulty, cache: false }));
+    const auc = (difficulty: number) =>
+      rawPixelAuc(
+        new SyntheticFaces({
+          identities: 12,
+          imagesPerIdentity: 5,
+          size: 24,
+          seed: 9,
+          difficulty,
+          cache: false,
+        }),
+      );
     const easy = auc(0.1);
     const normal = auc(0.5);
     const hard = auc(1);
