@@ -226,8 +226,38 @@ export class DataLoader {
     return { images, labels, epoch, batch, indices: kept.map((k) => k.index) };
   }
 
-  /** Stacks images (grouped by size), applies the transform per group, restores the order. */
+  /**
+   * Turns decoded images into one batch tensor. With a transform that has `applyToPixels` (every
+   * built-in one), each image is augmented in memory and the batch is made once; otherwise images
+   * are stacked by size and the transform's tensor path runs per group, order restored.
+   */
   private assemble(images: DecodedImage[], rngs: Rng[]): tf.Tensor4D {
+    const t = this.transform;
+    if (!t || t.applyToPixels) {
+      const outs = images.map((img, i) => {
+        const pixels = { data: Float32Array.from(img.data), height: img.height, width: img.width };
+        return t?.applyToPixels ? t.applyToPixels(pixels, rngs[i]) : pixels;
+      });
+      const { height: h, width: w } = outs[0];
+      const batch = new Float32Array(outs.length * h * w * 3);
+      outs.forEach((o, i) => {
+        if (o.height !== h || o.width !== w) {
+          throw new ShapeError(
+            'DataLoader',
+            'batch images',
+            [outs.length, o.height, o.width, 3],
+            `one size per batch ([*, ${h}, ${w}, 3]); add resize/centerCrop to the transform`,
+          );
+        }
+        batch.set(o.data, i * h * w * 3);
+      });
+      return tf.tensor4d(batch, [outs.length, h, w, 3]);
+    }
+    return this.assembleTensors(images, rngs);
+  }
+
+  /** Tensor path: stacks images by size, applies the transform per group, restores the order. */
+  private assembleTensors(images: DecodedImage[], rngs: Rng[]): tf.Tensor4D {
     const groups = new Map<string, number[]>();
     images.forEach((img, i) => {
       const key = `${img.height}x${img.width}`;

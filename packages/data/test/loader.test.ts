@@ -99,6 +99,22 @@ describe('DataLoader', () => {
     expect(c.map((x) => x.images)).not.toEqual(a.map((x) => x.images)); // augmentation seed changed
   });
 
+  it('a transform with only a tensor path gives the same batches (the loader falls back to it)', async () => {
+    const tensorOnly = { name: 'tensor-only', apply: augment.apply };
+    const make = (transform: typeof augment) =>
+      new DataLoader(faces, {
+        sampler: new ShuffleSampler(faces, { batchSize: 5, seed: 3 }),
+        transform,
+        seed: 2,
+      });
+    const viaPixels = await collect(make(augment));
+    const viaTensors = await collect(make(tensorOnly));
+    expect(viaTensors.map((b) => b.indices)).toEqual(viaPixels.map((b) => b.indices));
+    viaTensors.forEach((b, i) =>
+      b.images.forEach((v, k) => expect(Math.abs(v - viaPixels[i].images[k])).toBeLessThan(1e-3)),
+    );
+  });
+
   it('resumes at (epoch, batch) with exactly the batches an uninterrupted run sees', async () => {
     const make = () =>
       new DataLoader(faces, {

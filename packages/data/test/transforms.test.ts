@@ -211,3 +211,49 @@ describe('random transforms', () => {
     tf.dispose(x);
   });
 });
+
+describe('applyToPixels (the loader path) equals apply (the tensor path)', () => {
+  const cases: [string, Transform][] = [
+    ['resize bilinear down', resize([7, 5])],
+    ['resize bilinear up', resize([15, 17])],
+    ['resize nearest', resize([6, 9], { method: 'nearest' })],
+    ['resize shorter side', resize(6)],
+    ['centerCrop smaller', centerCrop([5, 7])],
+    ['centerCrop larger (padding)', centerCrop([13, 11])],
+    ['randomCrop with padding', randomCrop([9, 9], { padding: 2, fill: 3 })],
+    ['randomHorizontalFlip', randomHorizontalFlip()],
+    ['colorJitter', colorJitter({ brightness: 0.5, contrast: 0.5, saturation: 0.5, hue: 0.2 })],
+    [
+      'normalize per channel',
+      normalize({ mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }),
+    ],
+    ['randomErasing', randomErasing({ p: 0.8 })],
+    ['randomErasing random fill', randomErasing({ p: 1, value: 'random' })],
+    [
+      'compose',
+      compose([
+        resize(12),
+        randomCrop(10),
+        randomHorizontalFlip(),
+        colorJitter({ brightness: 0.3, hue: 0.1 }),
+        normalize(),
+        randomErasing(),
+      ]),
+    ],
+  ];
+  it.each(cases)('%s', (_, t) => {
+    expect(typeof t.applyToPixels).toBe('function');
+    const x = tf.tidy(() =>
+      tf.mul(tf.randomUniform([5, 10, 12, 3], 0, 1, 'float32', 8), 255),
+    ) as tf.Tensor4D;
+    const batch = t.apply(x, rngs(5, 3));
+    const values = x.dataSync();
+    const rs = rngs(5, 3);
+    const perImage = Array.from({ length: 5 }, (_, i) => {
+      const img = { data: values.slice(i * 360, (i + 1) * 360), height: 10, width: 12 };
+      return Array.from(t.applyToPixels!(img, rs[i]).data);
+    });
+    expectClose(perImage.flat(), batch.dataSync(), { rtol: 1e-5, atol: 1e-3 });
+    tf.dispose([x, batch]);
+  });
+});

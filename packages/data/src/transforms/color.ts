@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, checkNumber } from '@face/core';
-import { checkBatch, type Transform } from './transform';
+import { InvalidArgumentError, checkNumber, type Rng } from '@face/core';
+import { checkBatch, pixelImage, type PixelImage, type Transform } from './transform';
 
 /**
  * Colour adjustments on 0..255 float batches, one factor per image. Each is torchvision's
@@ -151,6 +151,81 @@ function jitterRange(
 
 const OPS = [adjustBrightness, adjustContrast, adjustSaturation, adjustHue];
 
+// The same four operations on one image's pixels (float64 arithmetic, float32 storage).
+const clampPixel = (v: number) => (v < 0 ? 0 : v > MAX ? MAX : v);
+const luma = (d: Float32Array, i: number) => 0.2989 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
+
+function brightnessPixels(img: PixelImage, f: number): PixelImage {
+  const out = pixelImage(img.height, img.width);
+  for (let i = 0; i < out.data.length; i++) out.data[i] = clampPixel(img.data[i] * f);
+  return out;
+}
+
+function contrastPixels(img: PixelImage, f: number): PixelImage {
+  const out = pixelImage(img.height, img.width);
+  let sum = 0;
+  for (let i = 0; i < img.data.length; i += 3) sum += Math.fround(luma(img.data, i));
+  const mean = sum / (img.data.length / 3);
+  for (let i = 0; i < out.data.length; i++)
+    out.data[i] = clampPixel(f * img.data[i] + (1 - f) * mean);
+  return out;
+}
+
+function saturationPixels(img: PixelImage, f: number): PixelImage {
+  const out = pixelImage(img.height, img.width);
+  for (let i = 0; i < out.data.length; i += 3) {
+    const g = luma(img.data, i);
+    for (let c = 0; c < 3; c++) out.data[i + c] = clampPixel(f * img.data[i + c] + (1 - f) * g);
+  }
+  return out;
+}
+
+function huePixels(img: PixelImage, f: number): PixelImage {
+  const out = pixelImage(img.height, img.width);
+  const d = img.data;
+  for (let i = 0; i < d.length; i += 3) {
+    const r = d[i] / MAX;
+    const g = d[i + 1] / MAX;
+    const b = d[i + 2] / MAX;
+    const max = Math.max(r, g, b);
+    const min = Math.min(r, g, b);
+    const chroma = max - min;
+    const s = max === min ? 0 : chroma / max;
+    const safe = max === min ? 1 : chroma;
+    const rc = (max - r) / safe;
+    const gc = (max - g) / safe;
+    const bc = (max - b) / safe;
+    const raw = max === r ? bc - gc : max === g ? 2 + rc - bc : 4 + gc - rc;
+    let h = (((raw / 6 + 1) % 1) + 1) % 1;
+    h = (((h + f) % 1) + 1) % 1;
+    const h6 = h * 6;
+    const sector = Math.floor(h6) % 6;
+    const fr = h6 - Math.floor(h6);
+    const p = Math.min(1, Math.max(0, max * (1 - s)));
+    const q = Math.min(1, Math.max(0, max * (1 - s * fr)));
+    const t = Math.min(1, Math.max(0, max * (1 - s * (1 - fr))));
+    const v = max;
+    const rgb =
+      sector === 0
+        ? [v, t, p]
+        : sector === 1
+          ? [q, v, p]
+          : sector === 2
+            ? [p, v, t]
+            : sector === 3
+              ? [p, q, v]
+              : sector === 4
+                ? [t, p, v]
+                : [v, p, q];
+    out.data[i] = rgb[0] * MAX;
+    out.data[i + 1] = rgb[1] * MAX;
+    out.data[i + 2] = rgb[2] * MAX;
+  }
+  return out;
+}
+
+const PIXEL_OPS = [brightnessPixels, contrastPixels, saturationPixels, huePixels];
+
 /**
  * Random brightness, contrast, saturation and hue, in a random order per image, as torchvision's
  * `ColorJitter`. Per image it draws: a permutation of the four (Fisher-Yates), then the factors of
@@ -163,15 +238,22 @@ export function colorJitter(options: ColorJitterOptions = {}): Transform {
     jitterRange('saturation', options.saturation, false),
     jitterRange('hue', options.hue, true),
   ];
+  const plan = (rng: Rng) => {
+    const order = rng.shuffle([0, 1, 2, 3]).filter((k) => ranges[k] !== null);
+    const factors = ranges.map((r) => (r ? rng.uniform(r[0], r[1]) : 0));
+    return { order, factors };
+  };
   return {
     name: 'colorJitter',
+    applyToPixels(image, rng) {
+      const { order, factors } = plan(rng);
+      let x = image;
+      for (const k of order) x = PIXEL_OPS[k](x, factors[k]);
+      return x;
+    },
     apply(images, rngs) {
       checkBatch('colorJitter', images, rngs);
-      const plans = rngs.map((rng) => {
-        const order = rng.shuffle([0, 1, 2, 3]).filter((k) => ranges[k] !== null);
-        const factors = ranges.map((r) => (r ? rng.uniform(r[0], r[1]) : 0));
-        return { order, factors };
-      });
+      const plans = rngs.map(plan);
       if (ranges.every((r) => r === null)) return tf.clone(images);
       return tf.tidy(() => {
         // Images sharing an order are adjusted together; results go back to their places.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger, checkNumber, checkOneOf } from '@face/core';
-import { checkBatch, readSize, type Transform } from './transform';
+import { checkBatch, pixelImage, readSize, type PixelImage, type Transform } from './transform';
 
 export interface ResizeOptions {
   /** 'bilinear' (default) or 'nearest'. */
@@ -22,23 +22,111 @@ export function resize(
   checkOneOf(fn, 'method', method, ['bilinear', 'nearest']);
   const fixed = typeof size === 'number' ? null : readSize(fn, size);
   if (typeof size === 'number') checkInteger(fn, 'size', size, { min: 1 });
+  const targetOf = (h: number, w: number): [number, number] => {
+    if (fixed) return fixed;
+    const s = size as number;
+    return h <= w ? [s, Math.floor((s * w) / h)] : [Math.floor((s * h) / w), s];
+  };
   return {
     name: `resize(${String(size)})`,
     apply(images) {
       checkBatch(fn, images);
       const [, h, w] = images.shape;
-      let target: [number, number];
-      if (fixed) target = fixed;
-      else {
-        const s = size as number;
-        target = h <= w ? [s, Math.floor((s * w) / h)] : [Math.floor((s * h) / w), s];
-      }
+      const target = targetOf(h, w);
       if (target[0] === h && target[1] === w) return tf.clone(images);
       return method === 'bilinear'
         ? tf.image.resizeBilinear(images, target, false, true)
         : tf.image.resizeNearestNeighbor(images, target, false, false);
     },
+    applyToPixels(image) {
+      const [th, tw] = targetOf(image.height, image.width);
+      if (th === image.height && tw === image.width) return image;
+      return method === 'bilinear'
+        ? resizeBilinearPixels(image, th, tw)
+        : resizeNearestPixels(image, th, tw);
+    },
   };
+}
+
+/**
+ * Bilinear with half-pixel centres: source = (dst + 0.5) * in / out - 0.5, clamped to the image
+ * (tfjs `resizeBilinear(..., halfPixelCenters = true)`, PyTorch `align_corners=False`).
+ */
+function resizeBilinearPixels(src: PixelImage, th: number, tw: number): PixelImage {
+  const out = pixelImage(th, tw);
+  const { data, height: h, width: w } = src;
+  const sy = h / th;
+  const sx = w / tw;
+  const x0s = new Int32Array(tw);
+  const x1s = new Int32Array(tw);
+  const fxs = new Float32Array(tw);
+  for (let x = 0; x < tw; x++) {
+    const f = Math.max(0, (x + 0.5) * sx - 0.5);
+    x0s[x] = Math.min(Math.floor(f), w - 1);
+    x1s[x] = Math.min(x0s[x] + 1, w - 1);
+    fxs[x] = f - Math.floor(f);
+  }
+  for (let y = 0; y < th; y++) {
+    const f = Math.max(0, (y + 0.5) * sy - 0.5);
+    const y0 = Math.min(Math.floor(f), h - 1);
+    const y1 = Math.min(y0 + 1, h - 1);
+    const fy = f - Math.floor(f);
+    for (let x = 0; x < tw; x++) {
+      const fx = fxs[x];
+      const a = (y0 * w + x0s[x]) * 3;
+      const b = (y0 * w + x1s[x]) * 3;
+      const c = (y1 * w + x0s[x]) * 3;
+      const d = (y1 * w + x1s[x]) * 3;
+      const o = (y * tw + x) * 3;
+      for (let ch = 0; ch < 3; ch++) {
+        const top = data[a + ch] + (data[b + ch] - data[a + ch]) * fx;
+        const bottom = data[c + ch] + (data[d + ch] - data[c + ch]) * fx;
+        out.data[o + ch] = top + (bottom - top) * fy;
+      }
+    }
+  }
+  return out;
+}
+
+/** Legacy nearest neighbour: source = floor(dst * in / out) (PyTorch 'nearest'). */
+function resizeNearestPixels(src: PixelImage, th: number, tw: number): PixelImage {
+  const out = pixelImage(th, tw);
+  for (let y = 0; y < th; y++) {
+    const sy = Math.min(Math.floor((y * src.height) / th), src.height - 1);
+    for (let x = 0; x < tw; x++) {
+      const sx = Math.min(Math.floor((x * src.width) / tw), src.width - 1);
+      out.data.set(
+        src.data.subarray((sy * src.width + sx) * 3, (sy * src.width + sx) * 3 + 3),
+        (y * tw + x) * 3,
+      );
+    }
+  }
+  return out;
+}
+
+/** Copies the window at (top, left) of size (h, w); outside the image reads `fill`. */
+function cropPixels(
+  src: PixelImage,
+  top: number,
+  left: number,
+  h: number,
+  w: number,
+  fill = 0,
+): PixelImage {
+  const out = pixelImage(h, w);
+  if (fill !== 0) out.data.fill(fill);
+  for (let y = 0; y < h; y++) {
+    const sy = top + y;
+    if (sy < 0 || sy >= src.height) continue;
+    const x0 = Math.max(0, -left);
+    const x1 = Math.min(w, src.width - left);
+    if (x1 <= x0) continue;
+    out.data.set(
+      src.data.subarray((sy * src.width + left + x0) * 3, (sy * src.width + left + x1) * 3),
+      (y * w + x0) * 3,
+    );
+  }
+  return out;
 }
 
 /** Python's round(): halves go to the even neighbour (torchvision's centre-crop offsets use it). */
@@ -76,6 +164,21 @@ export function centerCrop(size: number | readonly [number, number]): Transform 
         const left = roundHalfEven((W - cw) / 2);
         return tf.slice(x, [0, top, left, 0], [-1, ch, cw, -1]);
       });
+    },
+    applyToPixels(image) {
+      const { height: h, width: w } = image;
+      // Padding (when the crop is larger) shifts the origin by floor(pad / 2).
+      const padTop = Math.floor(Math.max(0, ch - h) / 2);
+      const padLeft = Math.floor(Math.max(0, cw - w) / 2);
+      const H = Math.max(h, ch);
+      const W = Math.max(w, cw);
+      return cropPixels(
+        image,
+        roundHalfEven((H - ch) / 2) - padTop,
+        roundHalfEven((W - cw) / 2) - padLeft,
+        ch,
+        cw,
+      );
     },
   };
 }
@@ -133,6 +236,18 @@ export function randomCrop(
         return tf.concat(crops, 0);
       });
     },
+    applyToPixels(image, rng) {
+      const h = image.height + 2 * padding;
+      const w = image.width + 2 * padding;
+      if (ch > h || cw > w) {
+        throw new RangeError(
+          `randomCrop: size [${ch}, ${cw}] is larger than the (padded) image [${h}, ${w}]`,
+        );
+      }
+      const top = rng.int(h - ch + 1);
+      const left = rng.int(w - cw + 1);
+      return cropPixels(image, top - padding, left - padding, ch, cw, fill);
+    },
   };
 }
 
@@ -154,6 +269,20 @@ export function randomHorizontalFlip(options: FlipOptions = {}): Transform {
         const mask = tf.tensor4d(flip, [flip.length, 1, 1, 1], 'bool');
         return tf.where(mask, tf.reverse(images, 2), images);
       });
+    },
+    applyToPixels(image, rng) {
+      if (!(rng.next() < p)) return image;
+      const { data, height: h, width: w } = image;
+      const out = pixelImage(h, w);
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) {
+          const s = (y * w + x) * 3;
+          const d = (y * w + (w - 1 - x)) * 3;
+          out.data[d] = data[s];
+          out.data[d + 1] = data[s + 1];
+          out.data[d + 2] = data[s + 2];
+        }
+      return out;
     },
   };
 }

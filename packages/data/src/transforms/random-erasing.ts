@@ -55,8 +55,26 @@ export function randomErasing(options: RandomErasingOptions = {}): Transform {
     }
     return null;
   };
+  const fillValues =
+    value === 'random'
+      ? null
+      : typeof value === 'number'
+        ? [value, value, value]
+        : (value as readonly number[]).length === 1
+          ? [value[0], value[0], value[0]]
+          : [...value];
   return {
     name: 'randomErasing',
+    applyToPixels(image, rng) {
+      const e = draw(rng, image.height, image.width);
+      if (!e) return image;
+      const out = { data: Float32Array.from(image.data), height: image.height, width: image.width };
+      for (let y = e.top; y < e.top + e.height; y++)
+        for (let x = e.left; x < e.left + e.width; x++)
+          for (let c = 0; c < 3; c++)
+            out.data[(y * image.width + x) * 3 + c] = fillValues ? fillValues[c] : rng.normal();
+      return out;
+    },
     apply(images, rngs) {
       checkBatch(fn, images, rngs);
       const [n, h, w] = images.shape;
