@@ -247,7 +247,7 @@ describe('applyToPixels (the loader path) equals apply (the tensor path)', () =>
       tf.mul(tf.randomUniform([5, 10, 12, 3], 0, 1, 'float32', 8), 255),
     ) as tf.Tensor4D;
     const batch = t.apply(x, rngs(5, 3));
-    const values = x.dataSync();
+    const values = x.dataSync() as Float32Array;
     const rs = rngs(5, 3);
     const perImage = Array.from({ length: 5 }, (_, i) => {
       const img = { data: values.slice(i * 360, (i + 1) * 360), height: 10, width: 12 };

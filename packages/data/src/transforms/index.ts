@@ -1,4 +1,4 @@
-export { type Transform, compose, applyTransform } from './transform';
+export { type Transform, type PixelImage, compose, applyTransform } from './transform';
 export {
   resize,
   centerCrop,
