@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '@face/core';
-import { expectFlatMemory } from '@face/test-support';
+import { expectFlatMemory, loadFixture } from '@face/test-support';
+import { pinnedBatches } from './determinism';
 import {
   DataLoader,
   ImageDecodeError,
@@ -241,5 +242,15 @@ describe('DataLoader', () => {
     disposeBatch(resized!);
     alone.dispose();
     await expect(new DataLoader(sizes, { sampler }).batch(0, 0)).rejects.toThrow(ShapeError);
+  });
+});
+
+describe('determinism across runs', () => {
+  it('gives the batches pinned in fixtures/determinism.json', async () => {
+    const pinned = loadFixture<Awaited<ReturnType<typeof pinnedBatches>>>(
+      import.meta.url,
+      'determinism',
+    );
+    expect(await pinnedBatches()).toEqual(pinned);
   });
 });
