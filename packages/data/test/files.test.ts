@@ -80,7 +80,7 @@ describe('ImageFolder', () => {
     );
     expect(problems).toEqual([
       '/faces/carol: identity folder holds no images',
-      '/faces/dave/self: symlink loop',
+      '/faces/dave/self: symlink loop or duplicate',
       '/faces/erin/x: cannot stat',
       '/faces/erin/y: cannot stat',
     ]);

@@ -147,7 +147,7 @@ function listFolder(
       return;
     }
     if (visited.has(real)) {
-      report(dir, `symlink loop: ${real} is already listed`);
+      report(dir, `symlink loop or duplicate: ${real} is already listed`);
       return;
     }
     visited.add(real);
