@@ -186,7 +186,9 @@ describe.each(packages.map((p) => [p.manifest.name, p] as const))(
     const optional = Object.keys(manifest.peerDependenciesMeta ?? {}).filter(
       (p) => manifest.peerDependenciesMeta?.[p]?.optional,
     );
-    it.runIf(optional.length > 0)('loads its main entry without its optional peers', async () => {
+    // Registered only for packages that have optional peers (no skipped tests elsewhere).
+    if (optional.length === 0) return;
+    it('loads its main entry without its optional peers', async () => {
       const expected = Object.keys(await import(/* @vite-ignore */ name)).sort();
       const project = join(work, `${name.replace('/', '__')}__no-optional-peers`);
       const required = Object.fromEntries(

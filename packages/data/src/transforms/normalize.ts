@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber } from '@face/core';
+import { checkBatch, pixelImage, type Transform } from './transform';
 
 export interface NormalizeOptions {
   /** Per-channel (or scalar) mean, on the [0, 1] scale. */
@@ -25,4 +26,28 @@ export function normalizeImage<T extends tf.Tensor>(images: T, options: Normaliz
     const s = tf.tensor1d(stds);
     return tf.div(tf.sub(tf.div(tf.cast(images, 'float32'), 255), m), s) as T;
   });
+}
+
+/** `normalizeImage` as a pipeline step: (x / 255 - mean) / std, InsightFace's [-1, 1] by default. */
+export function normalize(options: NormalizeOptions = {}): Transform {
+  // Validate now, not at the first batch.
+  tf.tidy(() => normalizeImage(tf.zeros([1, 1, 1, 3]), options));
+  const { mean = 0.5, std = 0.5 } = options;
+  const channel = (v: number | readonly number[], c: number) =>
+    typeof v === 'number' ? v : v.length === 1 ? v[0] : v[c];
+  const scale = [0, 1, 2].map((c) => 1 / (255 * channel(std, c)));
+  const shift = [0, 1, 2].map((c) => channel(mean, c) / channel(std, c));
+  return {
+    name: 'normalize',
+    applyToPixels(image) {
+      const out = pixelImage(image.height, image.width);
+      for (let i = 0; i < out.data.length; i++)
+        out.data[i] = image.data[i] * scale[i % 3] - shift[i % 3];
+      return out;
+    },
+    apply(images) {
+      checkBatch('normalize', images);
+      return normalizeImage(images, options);
+    },
+  };
 }

@@ -1,0 +1,40 @@
+import { InvalidArgumentError } from '@face/core';
+
+/** Labels as a dataset or a plain array: what splits, samplers and pairs accept. */
+export type LabelSource = ArrayLike<number> | { readonly labels: ArrayLike<number> };
+
+/**
+ * Reads and checks labels: integers >= 0. Returns them as an Int32Array and the number of
+ * classes (max label + 1).
+ */
+export function readLabels(
+  fn: string,
+  argument: string,
+  source: LabelSource,
+): { labels: Int32Array; numClasses: number } {
+  const raw =
+    source && typeof source === 'object' && 'labels' in source
+      ? source.labels
+      : (source as ArrayLike<number>);
+  if (!raw || typeof raw.length !== 'number') {
+    throw new InvalidArgumentError(fn, argument, source, 'an array of labels or a dataset');
+  }
+  const labels = new Int32Array(raw.length);
+  let max = -1;
+  for (let i = 0; i < raw.length; i++) {
+    const y = raw[i];
+    if (!Number.isInteger(y) || y < 0 || y > 0x7fffffff) {
+      throw new InvalidArgumentError(fn, `${argument}[${i}]`, y, 'an integer label >= 0');
+    }
+    labels[i] = y;
+    if (y > max) max = y;
+  }
+  return { labels, numClasses: max + 1 };
+}
+
+/** Indices of each class's items, in index order: `byLabel[c]` lists the items labelled c. */
+export function groupByLabel(labels: ArrayLike<number>, numClasses: number): number[][] {
+  const groups: number[][] = Array.from({ length: numClasses }, () => []);
+  for (let i = 0; i < labels.length; i++) groups[labels[i]].push(i);
+  return groups;
+}

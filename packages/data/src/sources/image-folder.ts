@@ -1,0 +1,205 @@
+// Node door: shared classes come from the package's root door ('@face/data'), not relative
+// paths, so both doors share one ImageDecodeError / FileDataset (instanceof works across them).
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { InvalidArgumentError, checkInteger, checkOneOf } from '@face/core';
+import {
+  DatasetError,
+  FileDataset,
+  ImageDecodeError,
+  type DecodedImage,
+  type FileEntry,
+  type OnError,
+  type Problem,
+} from '@face/data';
+import { decodeImageNode } from '../decode/node';
+
+export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif', '.tif', '.tiff'];
+
+export interface ImageFolderOptions {
+  /** File name endings that count as images (case-insensitive). Default: IMAGE_EXTENSIONS. */
+  extensions?: readonly string[];
+  /**
+   * Bad entries (unreadable folders, symlink loops, identity folders without images, and with
+   * `verify` files that do not decode): 'throw' (default) stops with a DatasetError or
+   * ImageDecodeError naming the path; 'skip' lists them in `problems` and leaves them out.
+   */
+  onError?: OnError;
+  /** Also count images in sub-folders of an identity folder. Default true. */
+  recursive?: boolean;
+  /** Decoder (default `decodeImageNode`, sharp). */
+  decode?: (bytes: Uint8Array, path: string) => Promise<DecodedImage>;
+}
+
+export interface OpenImageFolderOptions extends ImageFolderOptions {
+  /** Decode every image once while opening, so corrupt files are found before training. */
+  verify?: boolean;
+  /** Files decoded at once while verifying. Default 8. */
+  concurrency?: number;
+}
+
+async function readBytes(path: string): Promise<Uint8Array> {
+  const buf = await readFile(path);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+}
+
+/**
+ * A folder with one sub-folder per identity, as VGGFace2, CASIA-WebFace and LFW ship:
+ * `root/<identity>/<image>`. Identities are named by their folder and numbered in
+ * `compareIdentities` order; images are sorted by path, so the listing is the same on every file
+ * system. Files directly in `root` and files without an image extension are ignored. Symlinks are
+ * followed; a link back to a folder already listed is reported as a loop instead of followed.
+ */
+export class ImageFolder extends FileDataset {
+  readonly root: string;
+
+  constructor(
+    root: string,
+    options: ImageFolderOptions = {},
+    entries?: FileEntry[],
+    problems?: Problem[],
+  ) {
+    const fn = 'ImageFolder';
+    if (typeof root !== 'string' || root === '')
+      throw new InvalidArgumentError(fn, 'root', root, 'a folder path');
+    const { onError = 'throw', recursive = true, decode = decodeImageNode } = options;
+    checkOneOf(fn, 'onError', onError, ['throw', 'skip']);
+    const extensions = (options.extensions ?? IMAGE_EXTENSIONS).map((e) => e.toLowerCase());
+    const listed = entries
+      ? { entries, problems: problems ?? [] }
+      : listFolder(resolve(root), extensions, onError, recursive);
+    super(listed.entries, { read: readBytes, decode, problems: listed.problems });
+    this.root = resolve(root);
+  }
+
+  /**
+   * Lists `root` like the constructor; with `verify`, also decodes every image and handles the
+   * ones that fail by `onError`.
+   */
+  static async open(root: string, options: OpenImageFolderOptions = {}): Promise<ImageFolder> {
+    const folder = new ImageFolder(root, options);
+    if (!options.verify) return folder;
+    const { concurrency = 8, onError = 'throw' } = options;
+    checkInteger('ImageFolder.open', 'concurrency', concurrency, { min: 1 });
+    const bad = new Map<number, string>();
+    let next = 0;
+    const worker = async () => {
+      while (next < folder.size) {
+        const i = next++;
+        try {
+          await folder.load(i);
+        } catch (err) {
+          if (!(err instanceof ImageDecodeError) || onError === 'throw') throw err;
+          bad.set(i, err.reason);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, folder.size) }, worker));
+    if (bad.size === 0) return folder;
+    const problems = [
+      ...folder.problems,
+      ...[...bad].map(([i, reason]) => ({ path: folder.entries[i].path, reason })),
+    ];
+    const kept = folder.entries.filter((_, i) => !bad.has(i));
+    // Identities whose every image failed are gone too; say so.
+    const left = new Set(kept.map((e) => e.identity));
+    for (const name of folder.classNames) {
+      if (!left.has(name))
+        problems.push({
+          path: join(folder.root, name),
+          reason: 'no image of this identity decodes',
+        });
+    }
+    return new ImageFolder(root, options, kept, problems);
+  }
+}
+
+function listFolder(
+  root: string,
+  extensions: string[],
+  onError: OnError,
+  recursive: boolean,
+): { entries: FileEntry[]; problems: Problem[] } {
+  let rootStat;
+  try {
+    rootStat = statSync(root);
+  } catch (err) {
+    throw new DatasetError(root, `cannot open the dataset folder: ${(err as Error).message}`);
+  }
+  if (!rootStat.isDirectory()) throw new DatasetError(root, 'the dataset root is not a folder');
+  const problems: Problem[] = [];
+  const report = (path: string, reason: string) => {
+    if (onError === 'throw') throw new DatasetError(path, reason);
+    problems.push({ path, reason });
+  };
+  const entries: FileEntry[] = [];
+  const isImage = (name: string) => extensions.some((e) => name.toLowerCase().endsWith(e));
+  const visited = new Set<string>();
+
+  // Depth-first over one identity folder; `visited` holds real paths, so a symlink cycle ends.
+  const walk = (dir: string, identity: string, out: string[]): void => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch (err) {
+      report(dir, `cannot resolve: ${(err as Error).message}`);
+      return;
+    }
+    if (visited.has(real)) {
+      report(dir, `symlink loop or duplicate: ${real} is already listed`);
+      return;
+    }
+    visited.add(real);
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch (err) {
+      report(dir, `cannot list: ${(err as Error).message}`);
+      return;
+    }
+    for (const name of names) {
+      if (name.startsWith('.')) continue;
+      const path = join(dir, name);
+      let stat;
+      try {
+        stat = statSync(path); // follows links; ELOOP for a link cycle, ENOENT for a dangling link
+      } catch (err) {
+        report(path, `cannot stat: ${(err as Error).message}`);
+        continue;
+      }
+      if (stat.isDirectory()) {
+        if (recursive) walk(path, identity, out);
+      } else if (stat.isFile() && isImage(name)) out.push(path);
+    }
+  };
+
+  let names: string[];
+  try {
+    names = readdirSync(root).sort();
+  } catch (err) {
+    throw new DatasetError(root, `cannot list the dataset folder: ${(err as Error).message}`);
+  }
+  visited.add(realpathSync(root));
+  for (const name of names) {
+    if (name.startsWith('.')) continue;
+    const dir = join(root, name);
+    let stat;
+    try {
+      stat = statSync(dir);
+    } catch (err) {
+      report(dir, `cannot stat: ${(err as Error).message}`);
+      continue;
+    }
+    if (!stat.isDirectory()) continue;
+    const files: string[] = [];
+    walk(dir, name, files);
+    if (files.length === 0) {
+      report(dir, 'identity folder holds no images');
+      continue;
+    }
+    files.sort();
+    for (const path of files) entries.push({ path, identity: name });
+  }
+  return { entries, problems };
+}

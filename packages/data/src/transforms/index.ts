@@ -1,0 +1,20 @@
+export { type Transform, type PixelImage, compose, applyTransform } from './transform';
+export {
+  resize,
+  centerCrop,
+  randomCrop,
+  randomHorizontalFlip,
+  type ResizeOptions,
+  type RandomCropOptions,
+  type FlipOptions,
+} from './geometry';
+export {
+  colorJitter,
+  adjustBrightness,
+  adjustContrast,
+  adjustSaturation,
+  adjustHue,
+  type ColorJitterOptions,
+} from './color';
+export { normalize, normalizeImage, type NormalizeOptions } from './normalize';
+export { randomErasing, type RandomErasingOptions } from './random-erasing';
