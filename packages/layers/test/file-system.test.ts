@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError } from '@face/core';
@@ -63,5 +64,20 @@ describe('fileSystem IO handler', () => {
     expect(existsSync(join(target, 'model.json'))).toBe(true);
     const loaded = await tfl.loadLayersModel(`file://${target}/model.json`);
     expect(loaded.layers).toHaveLength(2);
+  });
+});
+
+describe('browser safety', () => {
+  it('no source file imports a node: module at load time (only import type, or the lazy import)', () => {
+    const src = fileURLToPath(new URL('../src', import.meta.url));
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.ts'),
+    );
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const text = readFileSync(join(src, file), 'utf8');
+      const runtimeNodeImport = /^import (?!type\b)[^;]*from ['"]node:/m;
+      expect(runtimeNodeImport.test(text), file).toBe(false);
+    }
   });
 });

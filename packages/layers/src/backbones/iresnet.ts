@@ -70,8 +70,9 @@ export function iresnet(options: IResNetOptions = {}): tfl.LayersModel {
   }
   const { norm = 'batch', kernelInitializer, seed } = options;
   const common = { norm, kernelInitializer, seed };
-  const dropStages = options.dropBlock ? (options.dropBlock.stages ?? [3, 4]) : [];
-  const { stages: _s, ...dropBlock } = options.dropBlock ?? { stages: [] };
+  const { stages: dropStages = [3, 4], ...dropBlock } = options.dropBlock ?? { p: 0, blockSize: 1 };
+  const dropBlockOf = (stage: number) =>
+    options.dropBlock && dropStages.includes(stage) ? dropBlock : null;
   const input = tfl.input({ shape: [size, size, 3], name: 'input' });
   let x = convNormAct(input, {
     ...common,
@@ -88,7 +89,7 @@ export function iresnet(options: IResNetOptions = {}): tfl.LayersModel {
         name: `stage${s + 1}.${b}`,
         filters: scaleChannels(channels, width),
         strides: b === 0 ? 2 : 1,
-        dropBlock: dropStages.includes(s + 1) ? (dropBlock as DropBlockSpec) : null,
+        dropBlock: dropBlockOf(s + 1),
       });
     }
   });
