@@ -110,7 +110,7 @@ function checkDepth(depth: unknown): IResNetDepth {
 
 /**
  * A tiny IResNet for CPU training and tests: one block per stage, width 0.25 (16-128 channels),
- * 64x64 input, 128-d embedding. About 0.6 M parameters and 40 M multiply-accumulates per image.
+ * 64x64 input, 128-d embedding: 0.57 M parameters, 36 M multiply-accumulates per image.
  */
 export function iresnetTiny(overrides: IResNetOptions = {}): tfl.LayersModel {
   return iresnet({
