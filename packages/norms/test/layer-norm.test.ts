@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectClose, expectNoLeak } from '@face/test-support';
-import { layerNorm } from '@face/norms';
+import { layerNorm, LayerNorm } from '@face/norms';
+import { casesOf, checkAgainstTorch, FORWARD, nchw, toChannelsLast } from './support';
 import { Rng, ShapeError } from '@face/core';
 
 /** Naive loop straight from the definition, in float64. */
@@ -35,5 +36,47 @@ describe('layerNorm', () => {
     expectClose(y, [base.map((v) => 2 * v + 1)], { rtol: 1e-5, atol: 1e-6 });
     expect(() => layerNorm(x, { gamma: tf.ones([3]) })).toThrow(ShapeError);
     expect(() => layerNorm(x, { normalizedRank: 3 })).toThrow(/rank >= normalizedRank/);
+  });
+});
+
+describe('layerNorm op and LayerNorm layer against torch.nn.LayerNorm', () => {
+  it.each(casesOf('layer'))('%s', (_, c) => {
+    const rank = c.normalized_rank!;
+    const normalizedShape = c.shape.slice(c.shape.length - rank);
+    // PyTorch's layout: the trailing axes of the NCHW tensor, affine of their shape.
+    checkAgainstTorch(
+      c,
+      'first',
+      (x, gamma, beta) => layerNorm(x, { normalizedRank: rank, gamma, beta, eps: c.eps }),
+      (flat) => tf.tensor(flat, normalizedShape),
+    );
+    if (rank !== c.shape.length - 1) return;
+    // A whole sample normalized channels-last: the same statistics, affine permuted to [H, W, C].
+    const toLast = (flat: number[]) =>
+      toChannelsLast(tf.tensor(flat, [1, ...normalizedShape])).squeeze([0]);
+    checkAgainstTorch(
+      c,
+      'last',
+      (x, gamma, beta) => layerNorm(x, { normalizedRank: rank, gamma, beta, eps: c.eps }),
+      toLast,
+    );
+    const layer = new LayerNorm({ normalizedRank: 'all', eps: c.eps });
+    const x = nchw(c.x, c.shape, 'last');
+    layer.build(x.shape);
+    layer.setWeights([toLast(c.gamma!), toLast(c.beta!)]);
+    expectClose(layer.apply(x) as tf.Tensor, nchw(c.y, c.shape, 'last'), FORWARD);
+  });
+
+  it('builds affine weights of the normalized shape and rejects impossible ranks', () => {
+    const layer = new LayerNorm({ normalizedRank: 2 });
+    layer.build([null, 3, 4]);
+    expect(layer.weights.map((w) => w.shape)).toEqual([
+      [3, 4],
+      [3, 4],
+    ]);
+    expect(() => new LayerNorm({ normalizedRank: 3 }).build([null, 3, 4])).toThrow(
+      /rank > normalizedRank/,
+    );
+    expect(() => new LayerNorm({ normalizedRank: 0 })).toThrow(/normalizedRank/);
   });
 });

@@ -1,0 +1,131 @@
+import type * as NodeFsPromises from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError } from '@face/core';
+
+type Fs = typeof NodeFsPromises;
+
+// Resolved at run time only, so a browser bundle of this package never pulls in node:fs.
+const NODE_FS = 'node:fs/promises';
+let fsModule: Promise<Fs> | undefined;
+function nodeFs(fn: string): Promise<Fs> {
+  const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+  if (!isNode) {
+    return Promise.reject(
+      new InvalidArgumentError(
+        fn,
+        'environment',
+        'a browser',
+        'Node.js (the file system handler needs node:fs)',
+      ),
+    );
+  }
+  fsModule ??= import(/* webpackIgnore: true */ /* @vite-ignore */ NODE_FS) as Promise<Fs>;
+  return fsModule;
+}
+
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_BIN = 'weights.bin';
+
+/** A directory from a path or a `file://` URL; a path ending in .json names the model file. */
+function locate(fn: string, path: string): { dir: string; modelFile: string } {
+  if (typeof path !== 'string' || path.length === 0) {
+    throw new InvalidArgumentError(fn, 'path', path, 'a directory path or file:// URL');
+  }
+  let p = path.startsWith('file://') ? decodeURIComponent(path.slice('file://'.length)) : path;
+  if (p.endsWith('.json')) {
+    const cut = p.lastIndexOf('/');
+    return { dir: cut < 0 ? '.' : p.slice(0, cut) || '/', modelFile: p };
+  }
+  while (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+  return { dir: p, modelFile: `${p}/${MODEL_JSON}` };
+}
+
+/** Writes through a temporary file in the same directory and renames it into place. */
+async function writeAtomic(fs: Fs, target: string, data: string | Uint8Array): Promise<void> {
+  const temp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    await fs.writeFile(temp, data);
+    await fs.rename(temp, target);
+  } catch (err) {
+    await fs.rm(temp, { force: true });
+    throw err;
+  }
+}
+
+function joinWeights(data: tf.io.WeightData | undefined): Uint8Array {
+  if (data === undefined) return new Uint8Array(0);
+  const buffer = Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : data;
+  return new Uint8Array(buffer);
+}
+
+/**
+ * A tf.io handler that saves to and loads from a directory on the local file system, in the
+ * layout of tfjs-node's `file://` handler (`model.json` + `weights.bin`), so either can read what
+ * the other wrote. Writes are atomic per file (temporary file, then rename; the weights first,
+ * so a reader never sees a model.json whose weights are missing). Node only; `node:fs` is loaded
+ * on first use, so importing this package in a browser is harmless.
+ *
+ * `path`: a directory (created if needed) or `file://` URL; for loading, also a path to a
+ * model.json.
+ */
+export function fileSystem(path: string): tf.io.IOHandler {
+  const fn = 'fileSystem';
+  const { dir, modelFile } = locate(fn, path);
+  return {
+    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      if (artifacts.modelTopology instanceof ArrayBuffer) {
+        throw new InvalidArgumentError(fn, 'modelTopology', 'binary', 'a JSON model topology');
+      }
+      const fs = await nodeFs(fn);
+      await fs.mkdir(dir, { recursive: true });
+      const weights = joinWeights(artifacts.weightData);
+      const manifest: tf.io.WeightsManifestConfig = [
+        { paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] },
+      ];
+      const modelJSON: tf.io.ModelJSON = {
+        modelTopology: artifacts.modelTopology ?? {},
+        weightsManifest: manifest,
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy,
+        ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+        ...(artifacts.signature ? { signature: artifacts.signature } : {}),
+        ...(artifacts.userDefinedMetadata
+          ? { userDefinedMetadata: artifacts.userDefinedMetadata }
+          : {}),
+        ...(artifacts.modelInitializer ? { modelInitializer: artifacts.modelInitializer } : {}),
+      };
+      await writeAtomic(fs, `${dir}/${WEIGHTS_BIN}`, weights);
+      await writeAtomic(fs, modelFile, JSON.stringify(modelJSON));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    },
+
+    async load(): Promise<tf.io.ModelArtifacts> {
+      const fs = await nodeFs(fn);
+      let text: string;
+      try {
+        text = await fs.readFile(modelFile, 'utf8');
+      } catch (err) {
+        throw new InvalidArgumentError(
+          fn,
+          'path',
+          path,
+          `a saved model (cannot read ${modelFile}: ${(err as Error).message})`,
+        );
+      }
+      const modelJSON = JSON.parse(text) as tf.io.ModelJSON;
+      return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
+        const specs = manifest.flatMap((group) => group.weights);
+        const buffers = await Promise.all(
+          manifest.flatMap((group) =>
+            group.paths.map(async (p) => {
+              const bytes = await fs.readFile(`${dir}/${p}`);
+              return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+            }),
+          ),
+        );
+        return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
+      });
+    },
+  };
+}

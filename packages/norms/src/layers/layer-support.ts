@@ -1,0 +1,56 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { type layers } from '@tensorflow/tfjs-layers';
+import { InvalidArgumentError, ShapeError } from '@face/core';
+
+/** The arguments every tfjs-layers `Layer` takes (`name`, `trainable`, `inputShape`, ...). */
+export type BaseLayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
+
+/** tfjs-layers passes one input either bare or in a one-element list (as the model executor does). */
+export function singleInput(fn: string, inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  if (!Array.isArray(inputs)) return inputs;
+  if (inputs.length !== 1) {
+    throw new ShapeError(fn, 'inputs', [inputs.length], 'exactly one input tensor');
+  }
+  return inputs[0];
+}
+
+/**
+ * The training flag as tfjs-layers passes it: `model.apply(x, { training: true })`, `fit()`; the
+ * default (`predict()`, `apply(x)`) is inference.
+ */
+export function isTraining(kwargs: Record<string, unknown> | undefined): boolean {
+  return kwargs?.training === true;
+}
+
+/** A layer's input shape with the channel axis resolved, checked against a minimum rank. */
+export function channelsOf(
+  fn: string,
+  inputShape: (number | null)[],
+  axis: number,
+  minRank: number,
+): { axis: number; channels: number } {
+  const rank = inputShape.length;
+  const shape = inputShape.map((d) => d ?? -1);
+  if (rank < minRank) throw new ShapeError(fn, 'input', shape, `rank >= ${minRank}`);
+  const resolved = axis < 0 ? rank + axis : axis;
+  const channels = inputShape[resolved];
+  if (resolved <= 0 || resolved >= rank || channels == null) {
+    throw new ShapeError(fn, 'input', shape, `a known channel count on axis ${axis}`);
+  }
+  return { axis: resolved, channels };
+}
+
+/** The one input shape a single-input layer is built with. */
+export function singleShape(
+  inputShape: (number | null)[] | (number | null)[][],
+): (number | null)[] {
+  return Array.isArray(inputShape[0])
+    ? (inputShape[0] as (number | null)[])
+    : (inputShape as (number | null)[]);
+}
+
+/** Asserts a boolean option; returns it. */
+export function checkBoolean(fn: string, argument: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(fn, argument, value, 'a boolean');
+  return value;
+}
