@@ -38,6 +38,8 @@ export default defineConfig({
   test: {
     projects: [
       ...unit,
+      // The browser example: its page in headless Chromium, parity across backends.
+      'examples/browser/vitest.config.ts',
       {
         // Packs every package, installs the tarballs in a scratch project and imports them
         // from ESM and CJS: what a user meets after `npm install @face/<name>`. Needs `pnpm build`.

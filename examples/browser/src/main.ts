@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend, type BackendInfo } from './backend';
+import { configFromQuery, type DemoConfig } from './demo/config';
+import { makeData } from './demo/data';
+import { embedDataset, embedRows, probeSet, verifyPairs } from './demo/evaluate';
+import { buildBackbone, buildHead } from './demo/model';
+import { downloadModel, indexedDbRoundTrip } from './demo/save';
+import { trainDemo } from './demo/train';
+import { TrainingChart } from './ui/chart';
+import { faceCanvas } from './ui/faces';
+import { renderGallery } from './ui/gallery';
+
+/** Held-out images whose embeddings the page publishes (the test compares them with Node's). */
+const PROBE_COUNT = 16;
+
+/** What the page exposes for tests and the curious (`window.__faceDemo` in the console). */
+export interface DemoState {
+  phase: 'starting' | 'training' | 'evaluating' | 'saving' | 'done' | 'error';
+  config?: DemoConfig;
+  backend?: BackendInfo;
+  steps: { step: number; epoch: number; loss: number; accuracy: number; lr: number }[];
+  trainSeconds?: number;
+  verification?: {
+    pairs: number;
+    auc: number;
+    eer: number;
+    bestAccuracy: number;
+    threshold: number;
+    tarAtFar: { far: number; tar: number }[];
+  };
+  /** Points drawn on the ROC plot. */
+  rocPoints?: number;
+  gallery?: Record<string, number>;
+  probe?: { count: number; embeddings: number[][] };
+  indexedDb?: { maxAbsDiff: number; weightBytes: number };
+  error?: string;
+  /** Saves the trained backbone with `downloads://` (model JSON + weights). */
+  download?: () => Promise<void>;
+}
+
+declare global {
+  interface Window {
+    __faceDemo: DemoState;
+  }
+}
+
+const state: DemoState = { phase: 'starting', steps: [] };
+window.__faceDemo = state;
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const status = (text: string) => ($('status').textContent = text);
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
+
+async function run(): Promise<void> {
+  const config = configFromQuery(location.search);
+  state.config = config;
+  state.backend = await selectBackend(config.backend);
+  $('backend').textContent =
+    `${state.backend.backend}` +
+    (state.backend.renderer ? ` (${state.backend.renderer}, float32 ${state.backend.float32})` : '');
+
+  const data = makeData(config);
+  $('dataset').textContent =
+    `${data.train.size} pictures of ${data.numClasses} people to train on; ` +
+    `${data.test.size} pictures of ${config.testIdentities} people never seen, ${data.pairs.length} pairs`;
+  const samples = $('samples');
+  for (let i = 0; i < Math.min(16, data.faces.size); i += Math.ceil(config.imagesPerIdentity / 2))
+    samples.append(faceCanvas(data.faces.loadSync(i)));
+
+  const backbone = buildBackbone(config);
+  const head = buildHead(config, data.numClasses);
+  state.phase = 'training';
+  const totalSteps = config.epochs * (config.batchesPerEpoch ?? Math.max(1, Math.floor(data.train.size / (config.p * config.k))));
+  const chart = new TrainingChart($('chart'), totalSteps);
+  const start = performance.now();
+  await trainDemo(backbone, head, data, config, {
+    onStep: async (logs) => {
+      const accuracy = logs.metrics.accuracy;
+      state.steps.push({ step: logs.step, epoch: logs.epoch, loss: logs.loss, accuracy, lr: logs.lr });
+      chart.push(logs.loss, accuracy);
+      status(`training: step ${logs.step} / ${totalSteps}, loss ${logs.loss.toFixed(3)}, accuracy ${accuracy.toFixed(3)}`);
+      await nextFrame();
+    },
+  });
+  state.trainSeconds = (performance.now() - start) / 1000;
+
+  state.phase = 'evaluating';
+  status('verifying unseen people');
+  const embeddings = await embedDataset(backbone, data.test);
+  const v = await verifyPairs(embeddings, data.pairs);
+  embeddings.dispose();
+  const m = v.metrics;
+  state.verification = {
+    pairs: data.pairs.length,
+    auc: m.auc,
+    eer: m.eer.eer,
+    bestAccuracy: m.bestAccuracy.accuracy,
+    threshold: m.bestAccuracy.threshold,
+    tarAtFar: m.tarAtFar.map(({ far, tar }) => ({ far, tar })),
+  };
+  $('metrics').textContent =
+    `AUC ${m.auc.toFixed(3)}, EER ${(100 * m.eer.eer).toFixed(1)} %, ` +
+    `best accuracy ${(100 * m.bestAccuracy.accuracy).toFixed(1)} % at cos >= ${m.bestAccuracy.threshold.toFixed(3)}, ` +
+    m.tarAtFar.map(({ far, tar }) => `TAR ${(100 * tar).toFixed(1)} % @ FAR ${far}`).join(', ');
+  const roc = $('roc');
+  roc.innerHTML = v.report.svg.roc ?? '';
+  state.rocPoints = v.report.json.verification?.roc.length ?? 0;
+  state.gallery = await renderGallery($('gallery'), data.test, data.pairs, v.scores, m.bestAccuracy.threshold);
+
+  state.phase = 'saving';
+  const probe = probeSet(data.test, PROBE_COUNT);
+  state.probe = { count: probe.size, embeddings: await embedRows(backbone, probe) };
+  state.indexedDb = await indexedDbRoundTrip(backbone, (model) => embedRows(model, probe));
+  $('saved').textContent =
+    `saved to indexeddb://face-demo (${(state.indexedDb.weightBytes / 1024).toFixed(0)} KiB) and ` +
+    `reloaded: largest embedding difference ${state.indexedDb.maxAbsDiff}`;
+  state.download = () => downloadModel(backbone);
+  const button = $<HTMLButtonElement>('download');
+  button.disabled = false;
+  button.onclick = () => void state.download?.();
+  head.dispose();
+  state.phase = 'done';
+  status(`done: trained ${state.steps.length} steps in ${state.trainSeconds.toFixed(1)} s on ${tf.getBackend()}`);
+}
+
+run().catch((err: unknown) => {
+  state.phase = 'error';
+  state.error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  status(`error: ${state.error}`);
+  console.error(err);
+});

@@ -1,0 +1,27 @@
+import { selectBackend, type BackendInfo } from '../backend';
+import { buildParityCase, disposeCase } from './case';
+import { computeParity, type ParityResult } from './compute';
+
+declare global {
+  interface Window {
+    /** The parity page's entry for tests: the case computed on a backend of this browser. */
+    __faceParity: {
+      run(backend: 'webgl' | 'cpu'): Promise<{ info: BackendInfo; result: ParityResult; ms: number }>;
+    };
+  }
+}
+
+window.__faceParity = {
+  async run(backend) {
+    const info = await selectBackend(backend);
+    const start = performance.now();
+    const pc = buildParityCase();
+    try {
+      const result = await computeParity(pc);
+      return { info, result, ms: performance.now() - start };
+    } finally {
+      disposeCase(pc);
+    }
+  },
+};
+document.body.dataset.ready = 'true';
