@@ -23,7 +23,9 @@ export async function selectBackend(name: 'webgl' | 'cpu'): Promise<BackendInfo>
     info.webglVersion = tf.env().getNumber('WEBGL_VERSION');
     const gl = document.createElement('canvas').getContext('webgl2');
     const ext = gl?.getExtension('WEBGL_debug_renderer_info');
-    info.renderer = gl ? String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : '';
+    info.renderer = gl
+      ? String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER))
+      : '';
   }
   return info;
 }

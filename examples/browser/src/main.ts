@@ -4,7 +4,7 @@ import { configFromQuery, type DemoConfig } from './demo/config';
 import { makeData } from './demo/data';
 import { embedDataset, embedRows, probeSet, verifyPairs } from './demo/evaluate';
 import { buildBackbone, buildHead } from './demo/model';
-import { downloadModel, indexedDbRoundTrip } from './demo/save';
+import { downloadModel, indexedDbRoundTrip, type RoundTrip } from './demo/save';
 import { trainDemo } from './demo/train';
 import { TrainingChart } from './ui/chart';
 import { faceCanvas } from './ui/faces';
@@ -18,8 +18,18 @@ export interface DemoState {
   phase: 'starting' | 'training' | 'evaluating' | 'saving' | 'done' | 'error';
   config?: DemoConfig;
   backend?: BackendInfo;
-  steps: { step: number; epoch: number; loss: number; accuracy: number; lr: number }[];
+  /** Per update; `seconds` since training started. */
+  steps: {
+    step: number;
+    epoch: number;
+    loss: number;
+    accuracy: number;
+    lr: number;
+    seconds: number;
+  }[];
   trainSeconds?: number;
+  /** Verification AUC of the untrained network, on the same pairs. */
+  aucBefore?: number;
   verification?: {
     pairs: number;
     auc: number;
@@ -32,7 +42,7 @@ export interface DemoState {
   rocPoints?: number;
   gallery?: Record<string, number>;
   probe?: { count: number; embeddings: number[][] };
-  indexedDb?: { maxAbsDiff: number; weightBytes: number };
+  indexedDb?: RoundTrip;
   error?: string;
   /** Saves the trained backbone with `downloads://` (model JSON + weights). */
   download?: () => Promise<void>;
@@ -57,7 +67,9 @@ async function run(): Promise<void> {
   state.backend = await selectBackend(config.backend);
   $('backend').textContent =
     `${state.backend.backend}` +
-    (state.backend.renderer ? ` (${state.backend.renderer}, float32 ${state.backend.float32})` : '');
+    (state.backend.renderer
+      ? ` (${state.backend.renderer}, float32 ${state.backend.float32})`
+      : '');
 
   const data = makeData(config);
   $('dataset').textContent =
@@ -69,16 +81,26 @@ async function run(): Promise<void> {
 
   const backbone = buildBackbone(config);
   const head = buildHead(config, data.numClasses);
+  status('verifying unseen people with the untrained network');
+  const untrained = await embedDataset(backbone, data.test);
+  state.aucBefore = (await verifyPairs(untrained, data.pairs, { report: false })).metrics.auc;
+  untrained.dispose();
   state.phase = 'training';
-  const totalSteps = config.epochs * (config.batchesPerEpoch ?? Math.max(1, Math.floor(data.train.size / (config.p * config.k))));
+  const totalSteps =
+    config.epochs *
+    (config.batchesPerEpoch ?? Math.max(1, Math.floor(data.train.size / (config.p * config.k))));
   const chart = new TrainingChart($('chart'), totalSteps);
   const start = performance.now();
   await trainDemo(backbone, head, data, config, {
     onStep: async (logs) => {
       const accuracy = logs.metrics.accuracy;
-      state.steps.push({ step: logs.step, epoch: logs.epoch, loss: logs.loss, accuracy, lr: logs.lr });
+      const seconds = (performance.now() - start) / 1000;
+      const { step, epoch, loss, lr } = logs;
+      state.steps.push({ step, epoch, loss, accuracy, lr, seconds });
       chart.push(logs.loss, accuracy);
-      status(`training: step ${logs.step} / ${totalSteps}, loss ${logs.loss.toFixed(3)}, accuracy ${accuracy.toFixed(3)}`);
+      status(
+        `training: step ${logs.step} / ${totalSteps}, loss ${logs.loss.toFixed(3)}, accuracy ${accuracy.toFixed(3)}`,
+      );
       await nextFrame();
     },
   });
@@ -99,28 +121,43 @@ async function run(): Promise<void> {
     tarAtFar: m.tarAtFar.map(({ far, tar }) => ({ far, tar })),
   };
   $('metrics').textContent =
-    `AUC ${m.auc.toFixed(3)}, EER ${(100 * m.eer.eer).toFixed(1)} %, ` +
+    `AUC ${m.auc.toFixed(3)} (untrained: ${state.aucBefore.toFixed(3)}), EER ${(100 * m.eer.eer).toFixed(1)} %, ` +
     `best accuracy ${(100 * m.bestAccuracy.accuracy).toFixed(1)} % at cos >= ${m.bestAccuracy.threshold.toFixed(3)}, ` +
     m.tarAtFar.map(({ far, tar }) => `TAR ${(100 * tar).toFixed(1)} % @ FAR ${far}`).join(', ');
   const roc = $('roc');
-  roc.innerHTML = v.report.svg.roc ?? '';
-  state.rocPoints = v.report.json.verification?.roc.length ?? 0;
-  state.gallery = await renderGallery($('gallery'), data.test, data.pairs, v.scores, m.bestAccuracy.threshold);
+  roc.innerHTML = v.report?.svg.roc ?? '';
+  state.rocPoints = v.report?.json.verification?.roc.length ?? 0;
+  state.gallery = await renderGallery(
+    $('gallery'),
+    data.test,
+    data.pairs,
+    v.scores,
+    m.bestAccuracy.threshold,
+  );
 
   state.phase = 'saving';
   const probe = probeSet(data.test, PROBE_COUNT);
   state.probe = { count: probe.size, embeddings: await embedRows(backbone, probe) };
   state.indexedDb = await indexedDbRoundTrip(backbone, (model) => embedRows(model, probe));
+  const trip = state.indexedDb;
   $('saved').textContent =
-    `saved to indexeddb://face-demo (${(state.indexedDb.weightBytes / 1024).toFixed(0)} KiB) and ` +
-    `reloaded: largest embedding difference ${state.indexedDb.maxAbsDiff}`;
+    `saved to indexeddb://face-demo (${(trip.weightBytes / 1024).toFixed(0)} KiB) and reloaded: ` +
+    `weights ${trip.weightsIdentical ? 'bit-identical' : 'DIFFERENT'}, embeddings within ` +
+    `${(trip.maxAbsDiff / trip.maxAbs).toExponential(1)} of their scale`;
   state.download = () => downloadModel(backbone);
   const button = $<HTMLButtonElement>('download');
   button.disabled = false;
-  button.onclick = () => void state.download?.();
+  button.onclick = () => {
+    state.download?.().then(
+      () => ($('saved').textContent += '; downloaded face-demo.json + face-demo.weights.bin'),
+      (err: unknown) => ($('saved').textContent += `; download failed: ${String(err)}`),
+    );
+  };
   head.dispose();
   state.phase = 'done';
-  status(`done: trained ${state.steps.length} steps in ${state.trainSeconds.toFixed(1)} s on ${tf.getBackend()}`);
+  status(
+    `done: trained ${state.steps.length} steps in ${state.trainSeconds.toFixed(1)} s on ${tf.getBackend()}`,
+  );
 }
 
 run().catch((err: unknown) => {

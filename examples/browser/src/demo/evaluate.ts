@@ -41,30 +41,49 @@ export interface Verification {
   scores: Float32Array;
   same: boolean[];
   metrics: VerificationMetrics;
-  report: EvaluationReport;
+  /** The JSON report and its SVG plots (ROC, score histograms); absent with `report: false`. */
+  report?: EvaluationReport;
 }
 
 /** 1:1 verification of `pairs` (indices into the embedded dataset) by cosine similarity. */
-export async function verifyPairs(embeddings: tf.Tensor2D, pairs: Pair[]): Promise<Verification> {
+export async function verifyPairs(
+  embeddings: tf.Tensor2D,
+  pairs: Pair[],
+  { report = true }: { report?: boolean } = {},
+): Promise<Verification> {
   const scoresTensor = tf.tidy(() => {
-    const a = tf.gather(embeddings, pairs.map((p) => p.first));
-    const b = tf.gather(embeddings, pairs.map((p) => p.second));
+    const a = tf.gather(
+      embeddings,
+      pairs.map((p) => p.first),
+    );
+    const b = tf.gather(
+      embeddings,
+      pairs.map((p) => p.second),
+    );
     return pairSimilarity(a, b);
   });
   const scores = (await scoresTensor.data()) as Float32Array;
   scoresTensor.dispose();
   const same = pairs.map((p) => p.same);
   const metrics = verificationMetrics(scores, same, { far: [0.01, 0.1] });
-  const report = await evaluationReport({
-    title: 'Unseen people',
-    verification: { scores, labels: same, far: [0.01, 0.1] },
-  });
-  return { scores, same, metrics, report };
+  if (!report) return { scores, same, metrics };
+  return {
+    scores,
+    same,
+    metrics,
+    report: await evaluationReport({
+      title: 'Unseen people',
+      verification: { scores, labels: same, far: [0.01, 0.1] },
+    }),
+  };
 }
 
 /** The first `count` images of `dataset` (the probe whose embeddings the page publishes). */
 export function probeSet(dataset: FaceDataset, count: number): FaceDataset {
-  return subset(dataset, Array.from({ length: Math.min(count, dataset.size) }, (_, i) => i));
+  return subset(
+    dataset,
+    Array.from({ length: Math.min(count, dataset.size) }, (_, i) => i),
+  );
 }
 
 /** Embeddings of a (small) dataset as rows of numbers. */

@@ -91,7 +91,9 @@ export async function trainDemo(
       const embeddings = backbone.apply(images, { training: true }) as tf.Tensor2D;
       const loss = head.loss(embeddings, labels);
       const predicted = tf.argMax(head.logits(embeddings), 1);
-      const accuracy = tf.mean(tf.cast(tf.equal(predicted, tf.tensor1d(labels, 'int32')), 'float32'));
+      const accuracy = tf.mean(
+        tf.cast(tf.equal(predicted, tf.tensor1d(labels, 'int32')), 'float32'),
+      );
       return { loss, metrics: { accuracy } };
     },
     schedule: linearWarmup(cosineAnnealing(config.lr, Math.max(1, totalSteps - warmupSteps)), {

@@ -62,7 +62,10 @@ export function buildParityCase(): ParityCase {
     name: 'parity',
   });
   const values = backbone.weights.map((w) =>
-    tf.tensor(deterministicValues(w.originalName, w.shape as number[], c.seed), w.shape as number[]),
+    tf.tensor(
+      deterministicValues(w.originalName, w.shape as number[], c.seed),
+      w.shape as number[],
+    ),
   );
   backbone.setWeights(values);
   tf.dispose(values);
@@ -86,7 +89,9 @@ export function buildParityCase(): ParityCase {
   const pixels = new Float32Array(n * c.size * c.size * 3);
   for (let i = 0; i < n; i++) {
     // InsightFace's scaling, (x / 255 - 0.5) / 0.5, done in JS so every backend gets the same bits.
-    faces.loadSync(i).data.forEach((v, j) => (pixels[i * c.size * c.size * 3 + j] = (v / 255 - 0.5) / 0.5));
+    faces
+      .loadSync(i)
+      .data.forEach((v, j) => (pixels[i * c.size * c.size * 3 + j] = (v / 255 - 0.5) / 0.5));
   }
   const images = tf.tensor4d(pixels, [n, c.size, c.size, 3]);
   return { backbone, head, images, labels: Array.from(faces.labels) };

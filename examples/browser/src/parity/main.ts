@@ -6,7 +6,9 @@ declare global {
   interface Window {
     /** The parity page's entry for tests: the case computed on a backend of this browser. */
     __faceParity: {
-      run(backend: 'webgl' | 'cpu'): Promise<{ info: BackendInfo; result: ParityResult; ms: number }>;
+      run(
+        backend: 'webgl' | 'cpu',
+      ): Promise<{ info: BackendInfo; result: ParityResult; ms: number }>;
     };
   }
 }

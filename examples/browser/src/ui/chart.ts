@@ -29,7 +29,9 @@ export class TrainingChart {
       ctx.strokeStyle = colour;
       ctx.lineWidth = 2;
       ctx.beginPath();
-      values.forEach((v, i) => (i ? ctx.lineTo(x(i), y(v / scale)) : ctx.moveTo(x(i), y(v / scale))));
+      values.forEach((v, i) =>
+        i ? ctx.lineTo(x(i), y(v / scale)) : ctx.moveTo(x(i), y(v / scale)),
+      );
       ctx.stroke();
     };
     line(this.loss, maxLoss, '#c0392b');
