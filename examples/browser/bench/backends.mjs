@@ -1,5 +1,5 @@
 // How fast the demo trains and embeds on each backend, here: Node (cpu, wasm) and Chromium
-// (cpu, webgl). Run by hand after `pnpm build`:
+// (cpu, wasm, webgl). Run by hand after `pnpm build`:
 //   node examples/browser/bench/backends.mjs [test|default ...]
 // Env: STEPS (timed updates, default 3, after one warm-up update), SKIP (e.g. "node-cpu,chromium-cpu").
 // Prints a Markdown table (with `uptime` before and after) for the README's backend matrix.
@@ -78,7 +78,7 @@ const browser = await chromium.launch({
 });
 const version = browser.version();
 for (const name of names) {
-  for (const backend of ['cpu', 'webgl']) {
+  for (const backend of ['cpu', 'wasm', 'webgl']) {
     if (skip.has(`chromium-${backend}`)) continue;
     const page = await browser.newPage();
     await page.goto(`${server.resolvedUrls.local[0]}bench.html`);

@@ -4,6 +4,19 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+// The wasm binaries, emitted by Vite as assets; tfjs picks one by the browser's features.
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+});
+
+export type PageBackend = 'webgl' | 'wasm' | 'cpu';
 
 export interface BackendInfo {
   backend: string;
@@ -14,7 +27,7 @@ export interface BackendInfo {
 }
 
 /** Activates `name` (throws if it cannot start) and describes it. */
-export async function selectBackend(name: 'webgl' | 'cpu'): Promise<BackendInfo> {
+export async function selectBackend(name: PageBackend): Promise<BackendInfo> {
   if (!(await tf.setBackend(name))) throw new Error(`backend '${name}' failed to initialize`);
   await tf.ready();
   const info: BackendInfo = { backend: tf.getBackend() };

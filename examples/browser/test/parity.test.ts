@@ -1,6 +1,6 @@
 // The same backbone + ArcFace head + loss on every backend: forward (inference and training mode),
 // loss, and gradients w.r.t. every weight and the input images, compared with Node's `cpu`
-// backend (the reference). Node runs `cpu` and `wasm`; Chromium runs `cpu` and `webgl`
+// backend (the reference). Node runs `cpu` and `wasm`; Chromium runs `cpu`, `wasm` and `webgl`
 // (SwiftShader). Every side builds the case from the same seeded generator and proves it by
 // hashing the float32 bits of weights and images.
 import { writeFileSync } from 'node:fs';
@@ -45,7 +45,7 @@ async function nodeRun(backend: 'cpu' | 'wasm'): Promise<ParityResult> {
   }
 }
 
-async function browserRun(backend: 'cpu' | 'webgl'): Promise<ParityResult> {
+async function browserRun(backend: 'cpu' | 'wasm' | 'webgl'): Promise<ParityResult> {
   const { info, result, ms } = await page.evaluate((b) => window.__faceParity.run(b), backend);
   timings[`chromium-${backend}`] = ms;
   if (backend === 'webgl') {
@@ -86,6 +86,7 @@ beforeAll(async () => {
   await page.goto(`${inject('baseUrl')}parity.html`);
   await page.waitForSelector('body[data-ready="true"]');
   results['chromium-cpu'] = await browserRun('cpu');
+  results['chromium-wasm'] = await browserRun('wasm');
   results['chromium-webgl'] = await browserRun('webgl');
 });
 
@@ -144,24 +145,29 @@ describe('parity: backbone + ArcFace + loss', () => {
     },
   );
 
-  it(`node-wasm: forward and loss within ${TOLERANCE} of Node cpu`, () => {
-    const r = results['node-wasm'];
-    const errs = errors(r, results['node-cpu']);
-    for (const what of ['inference', 'training', 'logits', 'loss'])
-      expect(errs[what], `wasm ${what}`).toBeLessThanOrEqual(TOLERANCE);
-  });
+  it.each(['node-wasm', 'chromium-wasm'])(
+    `%s: forward and loss within ${TOLERANCE} of Node cpu`,
+    (name) => {
+      const errs = errors(results[name], results['node-cpu']);
+      for (const what of ['inference', 'training', 'logits', 'loss'])
+        expect(errs[what], `${name} ${what}`).toBeLessThanOrEqual(TOLERANCE);
+    },
+  );
 
-  it('node-wasm: gradients, where tfjs-backend-wasm has the kernels', () => {
-    const r = results['node-wasm'];
-    if (r.gradientError !== undefined) {
-      // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter (nor the depthwise backprops):
-      // until @face/backends registers them, wasm trains no convolution.
-      expect(r.gradientError).toMatch(/Conv2DBackpropFilter|DepthwiseConv2dNativeBackprop/);
-      return;
-    }
-    for (const [what, err] of Object.entries(errors(r, results['node-cpu'])))
-      expect(err, `wasm ${what}`).toBeLessThanOrEqual(
-        DEAD_SHIFTS.test(what.slice('grad:'.length)) ? ZERO_GRADIENT : TOLERANCE,
-      );
-  });
+  it.each(['node-wasm', 'chromium-wasm'])(
+    '%s: gradients, where tfjs-backend-wasm has the kernels',
+    (name) => {
+      const r = results[name];
+      if (r.gradientError !== undefined) {
+        // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter (nor the depthwise backprops):
+        // until @face/backends registers them, wasm trains no convolution.
+        expect(r.gradientError).toMatch(/Conv2DBackpropFilter|DepthwiseConv2dNativeBackprop/);
+        return;
+      }
+      for (const [what, err] of Object.entries(errors(r, results['node-cpu'])))
+        expect(err, `${name} ${what}`).toBeLessThanOrEqual(
+          DEAD_SHIFTS.test(what.slice('grad:'.length)) ? ZERO_GRADIENT : TOLERANCE,
+        );
+    },
+  );
 });

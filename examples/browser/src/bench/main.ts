@@ -1,4 +1,4 @@
-import { selectBackend, type BackendInfo } from '../backend';
+import { selectBackend, type BackendInfo, type PageBackend } from '../backend';
 import { configFromQuery } from '../demo/config';
 import { measureDemo, type DemoSpeed } from './measure';
 
@@ -7,7 +7,7 @@ declare global {
     /** The bench page's entry (`bench/backends.mjs` drives it). */
     __faceBench: {
       run(
-        backend: 'webgl' | 'cpu',
+        backend: PageBackend,
         query: string,
         options?: { warmup?: number; steps?: number },
       ): Promise<{ info: BackendInfo; speed: DemoSpeed }>;

@@ -1,4 +1,4 @@
-import { selectBackend, type BackendInfo } from '../backend';
+import { selectBackend, type BackendInfo, type PageBackend } from '../backend';
 import { buildParityCase, disposeCase } from './case';
 import { computeParity, type ParityResult } from './compute';
 
@@ -6,9 +6,7 @@ declare global {
   interface Window {
     /** The parity page's entry for tests: the case computed on a backend of this browser. */
     __faceParity: {
-      run(
-        backend: 'webgl' | 'cpu',
-      ): Promise<{ info: BackendInfo; result: ParityResult; ms: number }>;
+      run(backend: PageBackend): Promise<{ info: BackendInfo; result: ParityResult; ms: number }>;
     };
   }
 }
