@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectClose, expectNoLeak } from '@face/test-support';
 import { InvalidArgumentError } from '@face/core';
-import { normalizeImage } from '@face/data';
+import { normalize, normalizeImage } from '@face/data';
 
 describe('normalizeImage', () => {
   it('maps 0..255 to [-1, 1] by default', async () => {
@@ -27,5 +27,13 @@ describe('normalizeImage', () => {
       InvalidArgumentError,
     );
     expect(() => normalizeImage(tf.zeros([1, 1, 1, 3]), { std: [0.5, 0, 0.5] })).toThrow('std[1]');
+  });
+});
+
+describe('normalize', () => {
+  it('keeps no tensor from validating its options', async () => {
+    await expectNoLeak(() => {
+      normalize({ mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
+    });
   });
 });
