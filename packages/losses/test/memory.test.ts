@@ -38,6 +38,19 @@ async function hundredSteps(loss: (x: tf.Tensor2D) => tf.Scalar, extra: tf.Varia
   x.dispose();
 }
 
+describe('construction and dispose leave no tensor', () => {
+  it.each([
+    ['ArcFace', () => new ArcFace({ embeddingDim: D, numClasses: C })],
+    ['SphereFace', () => new SphereFace({ embeddingDim: D, numClasses: C })],
+    ['CenterLoss', () => new CenterLoss({ numClasses: C, embeddingDim: D })],
+    ['OnlineLabelSmoothing', () => new OnlineLabelSmoothing({ numClasses: C })],
+  ] as const)('%s', async (_name, make) => {
+    await expectNoLeak(() => {
+      make().dispose();
+    });
+  });
+});
+
 describe('no tensor leaks across 100 loss + gradient steps', () => {
   const heads: (() => MarginHead)[] = [
     () => new NormalizedSoftmax({ embeddingDim: D, numClasses: C }),

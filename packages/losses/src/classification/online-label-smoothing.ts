@@ -62,9 +62,12 @@ export class OnlineLabelSmoothing implements StatefulLoss<
     this.alpha = checkNumber(fn, 'config.alpha', c.alpha ?? 0.5, { min: 0, max: 1 });
     this.name = c.name ?? uniqueName('online_label_smoothing');
     const k = this.numClasses;
-    this.soft = tf.variable(tf.zeros([k, k]), false, `${this.name}/soft_labels`);
-    this.sums = tf.variable(tf.zeros([k, k]), false, `${this.name}/sums`);
-    this.counts = tf.variable(tf.zeros([k]), false, `${this.name}/counts`);
+    // In a tidy, so the initial tensors are disposed (the variables keep their data).
+    const zeros = (shape: number[], name: string) =>
+      tf.tidy(() => tf.variable(tf.zeros(shape), false, `${this.name}/${name}`));
+    this.soft = zeros([k, k], 'soft_labels');
+    this.sums = zeros([k, k], 'sums');
+    this.counts = zeros([k], 'counts');
   }
 
   /** Nothing is trained by the optimizer: S comes from statistics. */

@@ -92,10 +92,13 @@ export abstract class MarginHead<
     const rng = new Rng(this.seed);
     const init = new Float32Array(this.embeddingDim * this.numClasses);
     for (let i = 0; i < init.length; i++) init[i] = rng.normal(0, 0.01);
-    this.weight = tf.variable(
-      tf.tensor2d(init, [this.embeddingDim, this.numClasses]),
-      true,
-      `${this.name}/weight`,
+    // In a tidy, so the initial tensor is disposed (the variable keeps its data).
+    this.weight = tf.tidy(() =>
+      tf.variable(
+        tf.tensor2d(init, [this.embeddingDim, this.numClasses]),
+        true,
+        `${this.name}/weight`,
+      ),
     );
   }
 

@@ -68,10 +68,13 @@ export class CenterLoss implements StatefulLoss<Required<CenterLossConfig>, obje
     this.alpha = checkNumber(fn, 'config.alpha', c.alpha ?? 0.5, { min: 0, max: 1 });
     this.learnable = checkBoolean(fn, 'config.learnable', c.learnable, false);
     this.name = c.name ?? uniqueName('center_loss');
-    this.centers = tf.variable(
-      tf.zeros([this.numClasses, this.embeddingDim]),
-      this.learnable,
-      `${this.name}/centers`,
+    // In a tidy, so the initial tensor is disposed (the variable keeps its data).
+    this.centers = tf.tidy(() =>
+      tf.variable(
+        tf.zeros([this.numClasses, this.embeddingDim]),
+        this.learnable,
+        `${this.name}/centers`,
+      ),
     );
   }
 
