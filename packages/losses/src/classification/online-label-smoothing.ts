@@ -63,11 +63,11 @@ export class OnlineLabelSmoothing implements StatefulLoss<
     this.name = c.name ?? uniqueName('online_label_smoothing');
     const k = this.numClasses;
     // In a tidy, so the initial tensors are disposed (the variables keep their data).
-    const zeros = (shape: number[], name: string) =>
-      tf.tidy(() => tf.variable(tf.zeros(shape), false, `${this.name}/${name}`));
-    this.soft = zeros([k, k], 'soft_labels');
-    this.sums = zeros([k, k], 'sums');
-    this.counts = zeros([k], 'counts');
+    const variable = <R extends tf.Rank>(initial: () => tf.Tensor<R>, name: string) =>
+      tf.tidy(() => tf.variable(initial(), false, `${this.name}/${name}`));
+    this.soft = variable(() => tf.zeros<tf.Rank.R2>([k, k]), 'soft_labels');
+    this.sums = variable(() => tf.zeros<tf.Rank.R2>([k, k]), 'sums');
+    this.counts = variable(() => tf.zeros<tf.Rank.R1>([k]), 'counts');
   }
 
   /** Nothing is trained by the optimizer: S comes from statistics. */
