@@ -43,6 +43,8 @@ export interface DemoState {
   gallery?: Record<string, number>;
   probe?: { count: number; embeddings: number[][] };
   indexedDb?: RoundTrip;
+  /** Tensors alive at the end, and how many of them are the backbone's weights. */
+  tensors?: { alive: number; weights: number };
   error?: string;
   /** Saves the trained backbone with `downloads://` (model JSON + weights). */
   download?: () => Promise<void>;
@@ -154,6 +156,8 @@ async function run(): Promise<void> {
     );
   };
   head.dispose();
+  // What is left on the backend: the backbone's weights, and nothing else.
+  state.tensors = { alive: tf.memory().numTensors, weights: backbone.weights.length };
   state.phase = 'done';
   status(
     `done: trained ${state.steps.length} steps in ${state.trainSeconds.toFixed(1)} s on ${tf.getBackend()}`,

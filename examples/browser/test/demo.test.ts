@@ -59,6 +59,11 @@ describe('the demo page (Chromium, WebGL)', () => {
     expect(state.phase).toBe('done');
   });
 
+  it('leaves only the trained weights on the backend (no tensor leaked by the whole run)', () => {
+    expect(state.tensors?.weights).toBeGreaterThan(0);
+    expect(state.tensors?.alive).toBe(state.tensors?.weights);
+  });
+
   it('trains on WebGL with float32 textures', () => {
     expect(state.backend?.backend).toBe('webgl');
     expect(state.backend?.float32).toBe(true);
