@@ -61,7 +61,8 @@ window.__faceDemo = state;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = (text: string) => ($('status').textContent = text);
-const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
+/** Yields to the browser so it can paint (a timer, unlike a frame, also fires in hidden tabs). */
+const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function run(): Promise<void> {
   const config = configFromQuery(location.search);
@@ -88,13 +89,11 @@ async function run(): Promise<void> {
   state.aucBefore = (await verifyPairs(untrained, data.pairs, { report: false })).metrics.auc;
   untrained.dispose();
   state.phase = 'training';
-  const totalSteps =
-    config.epochs *
-    (config.batchesPerEpoch ?? Math.max(1, Math.floor(data.train.size / (config.p * config.k))));
-  const chart = new TrainingChart($('chart'), totalSteps);
+  let chart: TrainingChart | undefined;
   const start = performance.now();
   await trainDemo(backbone, head, data, config, {
-    onStep: async (logs) => {
+    onStep: async (logs, totalSteps) => {
+      chart ??= new TrainingChart($('chart'), totalSteps);
       const accuracy = logs.metrics.accuracy;
       const seconds = (performance.now() - start) / 1000;
       const { step, epoch, loss, lr } = logs;
@@ -103,7 +102,7 @@ async function run(): Promise<void> {
       status(
         `training: step ${logs.step} / ${totalSteps}, loss ${logs.loss.toFixed(3)}, accuracy ${accuracy.toFixed(3)}`,
       );
-      await nextFrame();
+      await yieldToPage();
     },
   });
   state.trainSeconds = (performance.now() - start) / 1000;

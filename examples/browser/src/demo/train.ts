@@ -25,8 +25,11 @@ import type { DemoConfig } from './config';
 import type { DemoData } from './data';
 
 export interface TrainOptions {
-  /** Called after every update with its loss and the batch's top-1 accuracy (cosine logits). */
-  onStep?: (logs: StepLogs) => void | Promise<void>;
+  /**
+   * Called after every update with its logs (loss, the batch's top-1 accuracy of the cosine
+   * logits as `metrics.accuracy`, rate) and the number of updates the run will make.
+   */
+  onStep?: (logs: StepLogs, totalSteps: number) => void | Promise<void>;
 }
 
 export interface TrainOutcome {
@@ -80,7 +83,7 @@ export async function trainDemo(
     async onBatchEnd(logs) {
       losses.push(logs.loss);
       accuracies.push(logs.metrics.accuracy);
-      await options.onStep?.(logs);
+      await options.onStep?.(logs, totalSteps);
     },
   };
   const trainer = new Trainer<Batch>({
