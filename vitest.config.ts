@@ -1,6 +1,7 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { tfjsGradientsVitePlugin } from './packages/backends/bundler/tfjs-gradients';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const packagesDir = `${root}packages`;
@@ -19,6 +20,8 @@ const packages = readdirSync(packagesDir).filter((name) =>
 
 const unit: TestProjectInlineConfiguration[] = packages.map((name) => ({
   resolve: { alias },
+  // @face/backends imports tfjs-core's gradients through a virtual module its build also serves.
+  plugins: [tfjsGradientsVitePlugin()],
   test: {
     name,
     root: `${packagesDir}/${name}`,
