@@ -93,7 +93,9 @@ export function buildModel(spec: ModelSpec, seed = 1): Model {
   const param = (shape: number[], init: (fanIn: number) => () => number, fanIn = 1) => {
     const draw = init(fanIn);
     const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, draw);
-    const v = tf.variable(tf.tensor(values, shape), true, `p${variables.length}`);
+    const initial = tf.tensor(values, shape);
+    const v = tf.variable(initial, true, `p${variables.length}`);
+    initial.dispose();
     variables.push(v);
     return v;
   };
