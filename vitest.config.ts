@@ -40,6 +40,7 @@ export default defineConfig({
         // Packs every package, installs the tarballs in a scratch project and imports them
         // from ESM and CJS: what a user meets after `npm install @face/<name>`. Needs `pnpm build`.
         resolve: { alias },
+        plugins: [tfjsGradientsVitePlugin()],
         test: {
           name: 'publish',
           root: `${root}test`,

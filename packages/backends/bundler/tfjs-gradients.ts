@@ -65,9 +65,7 @@ const SHIMS: Record<string, Record<string, string>> = {
 };
 
 function moduleIdOf(file: string): string {
-  return relative(coreDist, file)
-    .replace(/\\/g, '/')
-    .replace(/\.js$/, '');
+  return relative(coreDist, file).replace(/\\/g, '/').replace(/\.js$/, '');
 }
 
 function namespaceHas(ns: string, name: string): boolean {
@@ -109,13 +107,17 @@ function rewriteImports(file: string, source: string, bundled: Set<string>): str
       if (!named) fail(`'${clause}'`);
       const keep: string[] = [];
       const consts: string[] = [];
-      for (const part of named![1].split(',').map((s) => s.trim()).filter(Boolean)) {
+      for (const part of named![1]
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         const [name, local = name] = part.split(/\s+as\s+/);
         const shim = SHIMS[target]?.[name];
         const ns = NAMESPACE_OF[target]?.find((c) => namespaceHas(c, name));
         if (shim) consts.push(`const ${local} = ${shim};`);
         else if (ns) consts.push(`const ${local} = __tf.${ns}.${name};`);
-        else if (target.startsWith('gradients/')) keep.push(part); // helpers: bundled, rewritten
+        else if (target.startsWith('gradients/'))
+          keep.push(part); // helpers: bundled, rewritten
         else if (name in publicTf) consts.push(`const ${local} = __tf.${name};`);
         else if (target.startsWith('ops/') && !STATEFUL.has(target) && !(target in NAMESPACE_OF)) {
           keep.push(part); // an op wrapper tfjs-core does not export: bundled, rewritten
@@ -148,12 +150,16 @@ function rewritePlugin(bundled: Set<string>): EsbuildPlugin {
 /** The list of gradient configs tfjs-core itself registers, read from its register_all_gradients. */
 function gradientEntry(): string {
   const source = readFileSync(join(coreDist, 'register_all_gradients.js'), 'utf8');
-  const imports = [...source.matchAll(/^import \{ (\w+GradConfig) \} from '(\.\/gradients\/\w+)';$/gm)];
+  const imports = [
+    ...source.matchAll(/^import \{ (\w+GradConfig) \} from '(\.\/gradients\/\w+)';$/gm),
+  ];
   if (imports.length < 100) {
     throw new Error(`tfjs-gradients: found only ${imports.length} gradient configs in tfjs-core`);
   }
   return [
-    ...imports.map(([, name, spec]) => `import { ${name} } from ${JSON.stringify(join(coreDist, spec))};`),
+    ...imports.map(
+      ([, name, spec]) => `import { ${name} } from ${JSON.stringify(join(coreDist, spec))};`,
+    ),
     `export const gradConfigs = [${imports.map(([, name]) => name).join(', ')}];`,
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '@face/core';
+import { type Rng } from '@face/core';
 import { maxRelativeError } from '@face/test-support';
 import { useBackend } from '@face/backends';
 

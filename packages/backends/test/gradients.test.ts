@@ -20,12 +20,19 @@ describe('registerGradients', () => {
 
   it('leaves a gradient registered by someone else in place', () => {
     const original = tf.getGradient('Sin');
-    const custom: tf.GradConfig = { kernelName: 'Sin', gradFunc: (dy) => ({ x: () => tf.mul(dy as tf.Tensor, 0) }) };
+    const custom: tf.GradConfig = {
+      kernelName: 'Sin',
+      gradFunc: (dy) => ({ x: () => tf.mul(dy as tf.Tensor, 0) }),
+    };
     tf.unregisterGradient('Sin');
     tf.registerGradient(custom);
     try {
       expect(registerGradients().skipped).toBe(gradConfigs.length);
-      expect(tf.grad((x: tf.Tensor) => tf.sin(x))(tf.scalar(1)).dataSync()[0]).toBe(0);
+      expect(
+        tf
+          .grad((x: tf.Tensor) => tf.sin(x))(tf.scalar(1))
+          .dataSync()[0],
+      ).toBe(0);
     } finally {
       tf.unregisterGradient('Sin');
       tf.registerGradient(original);
@@ -35,7 +42,9 @@ describe('registerGradients', () => {
   it('computes gradients with the public tfjs-core: analytic values, chained kernels', () => {
     // d/dx sum(sin(x) * x^2 / (1 + exp(-x))) checked against the formula.
     const xs = [-1.5, -0.2, 0.3, 2];
-    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.div(tf.mul(tf.sin(x), tf.square(x)), tf.add(1, tf.exp(tf.neg(x))))))(tf.tensor1d(xs));
+    const g = tf.grad((x: tf.Tensor) =>
+      tf.sum(tf.div(tf.mul(tf.sin(x), tf.square(x)), tf.add(1, tf.exp(tf.neg(x))))),
+    )(tf.tensor1d(xs));
     expect(g).toBeInstanceOf(tf.Tensor);
     const expected = xs.map((x) => {
       const s = 1 / (1 + Math.exp(-x));
@@ -83,7 +92,10 @@ describe('the faster gradients equal tfjs-core own', () => {
     const x = randn(rng, [3, 4, 5, 2]);
     const [ref, got] = both(['Sum', 'Mean'], () =>
       tf.grads((a: tf.Tensor) =>
-        tf.add(tf.sum(tf.mul(tf.sum(a, [0, 2], true), tf.mean(a, [1, 3], true))), tf.sum(tf.mean(tf.square(a), [0, 1, 2]))),
+        tf.add(
+          tf.sum(tf.mul(tf.sum(a, [0, 2], true), tf.mean(a, [1, 3], true))),
+          tf.sum(tf.mean(tf.square(a), [0, 1, 2])),
+        ),
       )([tf.tensor(x, [3, 4, 5, 2])]),
     );
     ref.forEach((r, i) => expectClose(got[i], r, { rtol: 1e-5, atol: 1e-6 }));
@@ -93,8 +105,14 @@ describe('the faster gradients equal tfjs-core own', () => {
     const x = randn(rng, [2, 3, 3, 4]);
     const alpha = randn(rng, [4]);
     const [ref, got] = both(['Prelu'], () => [
-      ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.prelu(a, b))))([tf.tensor(x, [2, 3, 3, 4]), tf.tensor(alpha, [4])]),
-      ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.prelu(a, b))))([tf.tensor(x, [2, 3, 3, 4]), tf.scalar(0.3)]),
+      ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.prelu(a, b))))([
+        tf.tensor(x, [2, 3, 3, 4]),
+        tf.tensor(alpha, [4]),
+      ]),
+      ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.prelu(a, b))))([
+        tf.tensor(x, [2, 3, 3, 4]),
+        tf.scalar(0.3),
+      ]),
     ]);
     ref.forEach((r, i) => expectClose(got[i], r, { rtol: 1e-5, atol: 1e-6 }));
   });

@@ -15,7 +15,8 @@ afterAll(() => {
   console.log([...worst].map(([k, e]) => `${k}: ${e.toExponential(1)}`).join('\n'));
 });
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+type Pad =
+  'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface ConvCase {
   n: number;
   h: number;
@@ -26,7 +27,12 @@ interface ConvCase {
   pad: Pad;
   out: number; // output channels (conv) or depth multiplier (depthwise)
 }
-const explicit: Pad = [[0, 0], [2, 1], [0, 2], [0, 0]];
+const explicit: Pad = [
+  [0, 0],
+  [2, 1],
+  [0, 2],
+  [0, 0],
+];
 const convCases: ConvCase[] = [
   { n: 2, h: 7, w: 5, c: 3, k: [3, 3], s: [1, 1], pad: 'same', out: 4 },
   { n: 1, h: 8, w: 9, c: 2, k: [3, 3], s: [2, 2], pad: 'valid', out: 3 },
@@ -41,7 +47,13 @@ const name = (c: ConvCase) =>
   `${c.n}x${c.h}x${c.w}x${c.c} k${c.k.join('x')} s${c.s.join('x')} ${typeof c.pad === 'string' ? c.pad : 'explicit'} ->${c.out}`;
 
 function outSize(c: ConvCase): [number, number] {
-  const o = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.c], [c.k[0], c.k[1], c.c, c.out], c.s, 1, c.pad);
+  const o = tf.backend_util.computeConv2DInfo(
+    [c.n, c.h, c.w, c.c],
+    [c.k[0], c.k[1], c.c, c.out],
+    c.s,
+    1,
+    c.pad,
+  );
   return [o.outHeight, o.outWidth];
 }
 
@@ -55,14 +67,31 @@ describe('convolution gradients match the cpu backend', () => {
     const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
     record(
       'Conv2DBackpropFilter',
-      await wasmVsCpu(() =>
-        tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor(x, [c.n, c.h, c.w, c.c]), dy: tf.tensor(dy, [c.n, oh, ow, c.out]) }, { ...attrs, filterShape: [c.k[0], c.k[1], c.c, c.out] } as never) as tf.Tensor,
+      await wasmVsCpu(
+        () =>
+          tf
+            .engine()
+            .runKernel(
+              'Conv2DBackpropFilter',
+              { x: tf.tensor(x, [c.n, c.h, c.w, c.c]), dy: tf.tensor(dy, [c.n, oh, ow, c.out]) },
+              { ...attrs, filterShape: [c.k[0], c.k[1], c.c, c.out] } as never,
+            ) as tf.Tensor,
       ),
     );
     record(
       'Conv2DBackpropInput',
-      await wasmVsCpu(() =>
-        tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.tensor(dy, [c.n, oh, ow, c.out]), filter: tf.tensor(f, [c.k[0], c.k[1], c.c, c.out]) }, { ...attrs, inputShape: [c.n, c.h, c.w, c.c] } as never) as tf.Tensor,
+      await wasmVsCpu(
+        () =>
+          tf
+            .engine()
+            .runKernel(
+              'Conv2DBackpropInput',
+              {
+                dy: tf.tensor(dy, [c.n, oh, ow, c.out]),
+                filter: tf.tensor(f, [c.k[0], c.k[1], c.c, c.out]),
+              },
+              { ...attrs, inputShape: [c.n, c.h, c.w, c.c] } as never,
+            ) as tf.Tensor,
       ),
     );
   });
@@ -77,14 +106,31 @@ describe('convolution gradients match the cpu backend', () => {
     const attrs = { strides: c.s, pad: c.pad, dilations: [1, 1], dimRoundingMode: undefined };
     record(
       'DepthwiseConv2dNativeBackpropFilter',
-      await wasmVsCpu(() =>
-        tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: tf.tensor(x, [c.n, c.h, c.w, c.c]), dy: tf.tensor(dy, [c.n, oh, ow, c.c * m]) }, { ...attrs, filterShape: [c.k[0], c.k[1], c.c, m] } as never) as tf.Tensor,
+      await wasmVsCpu(
+        () =>
+          tf
+            .engine()
+            .runKernel(
+              'DepthwiseConv2dNativeBackpropFilter',
+              { x: tf.tensor(x, [c.n, c.h, c.w, c.c]), dy: tf.tensor(dy, [c.n, oh, ow, c.c * m]) },
+              { ...attrs, filterShape: [c.k[0], c.k[1], c.c, m] } as never,
+            ) as tf.Tensor,
       ),
     );
     record(
       'DepthwiseConv2dNativeBackpropInput',
-      await wasmVsCpu(() =>
-        tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: tf.tensor(dy, [c.n, oh, ow, c.c * m]), filter: tf.tensor(f, [c.k[0], c.k[1], c.c, m]) }, { ...attrs, inputShape: [c.n, c.h, c.w, c.c] } as never) as tf.Tensor,
+      await wasmVsCpu(
+        () =>
+          tf
+            .engine()
+            .runKernel(
+              'DepthwiseConv2dNativeBackpropInput',
+              {
+                dy: tf.tensor(dy, [c.n, oh, ow, c.c * m]),
+                filter: tf.tensor(f, [c.k[0], c.k[1], c.c, m]),
+              },
+              { ...attrs, inputShape: [c.n, c.h, c.w, c.c] } as never,
+            ) as tf.Tensor,
       ),
     );
   });
@@ -95,7 +141,16 @@ describe('convolution gradients match the cpu backend', () => {
     const dw = randn(rng, [3, 3, 4, 2]);
     const err = await wasmVsCpu(() =>
       tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
-        tf.sum(tf.square(tf.depthwiseConv2d(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'), c as tf.Tensor4D, 1, 'valid'))),
+        tf.sum(
+          tf.square(
+            tf.depthwiseConv2d(
+              tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'),
+              c as tf.Tensor4D,
+              1,
+              'valid',
+            ),
+          ),
+        ),
       )([tf.tensor(x, [2, 9, 8, 3]), tf.tensor(w, [3, 3, 3, 4]), tf.tensor(dw, [3, 3, 4, 2])]),
     );
     record('conv chain gradient', err);
@@ -108,10 +163,27 @@ describe('other kernels match the cpu backend', () => {
   it('UnsortedSegmentSum (float32 and int32; ids out of range are dropped)', async () => {
     const data = randn(rng, [7, 3, 2]);
     const ids = [0, 4, 4, 2, -1, 0, 9];
-    record('UnsortedSegmentSum', await wasmVsCpu(() => tf.unsortedSegmentSum(tf.tensor(data, [7, 3, 2]), tf.tensor1d(ids, 'int32'), 5)));
+    record(
+      'UnsortedSegmentSum',
+      await wasmVsCpu(() =>
+        tf.unsortedSegmentSum(tf.tensor(data, [7, 3, 2]), tf.tensor1d(ids, 'int32'), 5),
+      ),
+    );
     const ints = Int32Array.from(data, (v) => Math.round(v * 10));
-    record('UnsortedSegmentSum', await wasmVsCpu(() => tf.unsortedSegmentSum(tf.tensor(ints, [7, 3, 2], 'int32'), tf.tensor1d(ids, 'int32'), 5)));
-    record('UnsortedSegmentSum', await wasmVsCpu(() => tf.grad((w: tf.Tensor) => tf.sum(tf.square(tf.gather(w, tf.tensor1d([1, 3, 1, 0], 'int32')))))(tf.tensor(data.slice(0, 12), [4, 3]))));
+    record(
+      'UnsortedSegmentSum',
+      await wasmVsCpu(() =>
+        tf.unsortedSegmentSum(tf.tensor(ints, [7, 3, 2], 'int32'), tf.tensor1d(ids, 'int32'), 5),
+      ),
+    );
+    record(
+      'UnsortedSegmentSum',
+      await wasmVsCpu(() =>
+        tf.grad((w: tf.Tensor) =>
+          tf.sum(tf.square(tf.gather(w, tf.tensor1d([1, 3, 1, 0], 'int32')))),
+        )(tf.tensor(data.slice(0, 12), [4, 3])),
+      ),
+    );
   });
 
   it.each([
@@ -125,7 +197,10 @@ describe('other kernels match the cpu backend', () => {
   ] as const)('BatchMatMul %j x %j transposeA=%s transposeB=%s', async (sa, sb, ta, tb) => {
     const a = randn(rng, [...sa]);
     const b = randn(rng, [...sb]);
-    record('BatchMatMul', await wasmVsCpu(() => tf.matMul(tf.tensor(a, [...sa]), tf.tensor(b, [...sb]), ta, tb)));
+    record(
+      'BatchMatMul',
+      await wasmVsCpu(() => tf.matMul(tf.tensor(a, [...sa]), tf.tensor(b, [...sb]), ta, tb)),
+    );
   });
 
   it.each([
@@ -165,5 +240,28 @@ describe('other kernels match the cpu backend', () => {
       expect(err, kernel).toBe(0);
       worst.set(kernel, Math.max(worst.get(kernel) ?? 0, err));
     }
+  });
+});
+
+describe('FusedBatchNorm matches the cpu backend', () => {
+  const rng = new Rng(13);
+  it.each([
+    [[2, 3, 4, 5], true, true],
+    [[2, 3, 4, 5], false, true],
+    [[2, 3, 4, 5], true, false],
+    [[6, 5], true, true],
+  ] as const)('x %j, scale %s, offset %s (mean far from 0)', async (shape, withScale, withOffset) => {
+    const C = shape[shape.length - 1];
+    const x = randn(rng, [...shape]).map((v) => 100 + v);
+    const mean = randn(rng, [C]).map((v) => 100 + v * 0.1);
+    const variance = randn(rng, [C]).map((v) => 1 + v * v);
+    const scale = randn(rng, [C]);
+    const offset = randn(rng, [C]);
+    record(
+      'FusedBatchNorm',
+      await wasmVsCpu(() =>
+        tf.batchNorm(tf.tensor(x, [...shape]), tf.tensor(mean), tf.tensor(variance), withOffset ? tf.tensor(offset) : undefined, withScale ? tf.tensor(scale) : undefined, 1e-3),
+      ),
+    );
   });
 });

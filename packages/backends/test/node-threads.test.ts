@@ -20,10 +20,9 @@ describe.runIf(fresh)('wasm threads in Node (experimental)', () => {
     const x = randn(rng, [4, 12, 12, 8]);
     const w = randn(rng, [3, 3, 8, 16]);
     const err = await wasmVsCpu(() =>
-      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'))))([
-        tf.tensor(x, [4, 12, 12, 8]),
-        tf.tensor(w, [3, 3, 8, 16]),
-      ]),
+      tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'))),
+      )([tf.tensor(x, [4, 12, 12, 8]), tf.tensor(w, [3, 3, 8, 16])]),
     );
     expect(err).toBeLessThan(1e-5);
   });

@@ -26,11 +26,29 @@ const specs: [string, ModelSpec][] = [
   ],
   [
     'IResNet-like (residual blocks, 1x1 stride-2 shortcuts, flatten + dense)',
-    { kind: 'iresnet', input: 12, stem: 8, stages: [{ c: 8, n: 2 }, { c: 16, n: 1 }], embedding: 16, classes: 5 },
+    {
+      kind: 'iresnet',
+      input: 12,
+      stem: 8,
+      stages: [
+        { c: 8, n: 2 },
+        { c: 16, n: 1 },
+      ],
+      embedding: 16,
+      classes: 5,
+    },
   ],
   [
     'IResNet-like with global average pooling',
-    { kind: 'iresnet', input: 12, stem: 8, stages: [{ c: 12, n: 1 }], pool: 'average', embedding: 8, classes: 3 },
+    {
+      kind: 'iresnet',
+      input: 12,
+      stem: 8,
+      stages: [{ c: 12, n: 1 }],
+      pool: 'average',
+      embedding: 8,
+      classes: 3,
+    },
   ],
 ];
 

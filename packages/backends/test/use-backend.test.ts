@@ -21,7 +21,8 @@ describe('useBackend', () => {
     if (tf.findBackendFactory('tensorflow')) {
       await tf.setBackend(initial);
       tf.removeBackend('tensorflow');
-      for (const k of tf.getKernelsForBackend('tensorflow')) tf.unregisterKernel(k.kernelName, 'tensorflow');
+      for (const k of tf.getKernelsForBackend('tensorflow'))
+        tf.unregisterKernel(k.kernelName, 'tensorflow');
     }
   });
   afterAll(() => tf.setBackend(initial));
@@ -36,7 +37,14 @@ describe('useBackend', () => {
     expect(s.reason).toMatch(/WebAssembly.*\(auto on node\)/);
     const { added, replaced } = wasmKernelNames();
     for (const k of [...added, ...replaced]) expect(tf.getKernel(k, 'wasm'), k).toBeDefined();
-    expect(added).toEqual(expect.arrayContaining(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']));
+    expect(added).toEqual(
+      expect.arrayContaining([
+        'Conv2DBackpropFilter',
+        'DepthwiseConv2dNativeBackpropFilter',
+        'DepthwiseConv2dNativeBackpropInput',
+        'UnsortedSegmentSum',
+      ]),
+    );
     expect(s.gradients?.registered ?? -1).toBeGreaterThanOrEqual(0);
   });
 
@@ -77,19 +85,25 @@ describe('useBackend', () => {
   it('an explicit choice is honoured or fails with a typed error naming it, why and what to do', async () => {
     expect((await useBackend('cpu')).backend).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
-    const err = await useBackend('tensorflow', { loaders: noBindings, platform: 'node' }).catch((e: unknown) => e);
+    const err = await useBackend('tensorflow', { loaders: noBindings, platform: 'node' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(BackendUnavailableError);
     expect((err as BackendUnavailableError).backend).toBe('tensorflow');
     expect((err as BackendUnavailableError).reason).toMatch(/cannot load the native bindings/);
     expect((err as Error).message).toMatch(/Install '@tensorflow\/tfjs-node'/);
     await expect(useBackend('tensorflow', { platform: 'browser' })).rejects.toThrow(/Node only/);
-    await expect(useBackend('webgl', { loaders: { webgl: missing('webgl') } })).rejects.toBeInstanceOf(BackendUnavailableError);
+    await expect(
+      useBackend('webgl', { loaders: { webgl: missing('webgl') } }),
+    ).rejects.toBeInstanceOf(BackendUnavailableError);
     expect(tf.getBackend()).toBe('cpu'); // a failed choice changes nothing
   });
 
   it('rejects bad arguments', async () => {
     await expect(useBackend('gpu' as never)).rejects.toBeInstanceOf(InvalidArgumentError);
-    await expect(useBackend('wasm', { threads: 0 })).rejects.toThrow(/options.threads must be an integer >= 1, got 0/);
+    await expect(useBackend('wasm', { threads: 0 })).rejects.toThrow(
+      /options.threads must be an integer >= 1, got 0/,
+    );
   });
 
   it('logs the choice when asked, and can leave gradients alone', async () => {

@@ -86,7 +86,9 @@ function batchNormGradient(fallback: GradConfig | undefined): GradConfig {
 }
 
 /** The faster gradients, built when registering (the batch-norm one keeps tfjs-core's as fallback). */
-export function fastGradients(original: (kernelName: string) => GradConfig | undefined): GradConfig[] {
+export function fastGradients(
+  original: (kernelName: string) => GradConfig | undefined,
+): GradConfig[] {
   return [
     reductionGradient('Sum', false),
     reductionGradient('Mean', true),

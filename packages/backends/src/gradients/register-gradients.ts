@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- other packages type-check this file through their tsconfig paths and need the ambient declaration
 /// <reference path="./virtual-module.d.ts" />
 import * as tf from '@tensorflow/tfjs-core';
 import { gradConfigs } from 'virtual:face-tfjs-gradients';

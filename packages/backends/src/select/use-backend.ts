@@ -110,14 +110,16 @@ function report(s: BackendSelection, log: UseBackendOptions['log']): void {
   const passed = s.skipped.length
     ? `; passed over ${s.skipped.map((k) => `${k.backend} (${k.reason})`).join(', ')}`
     : '';
-  const extra = s.backend === 'wasm' ? `, ${s.threads} thread(s), ${s.kernels.length} kernels added` : '';
+  const extra =
+    s.backend === 'wasm' ? `, ${s.threads} thread(s), ${s.kernels.length} kernels added` : '';
   const line = `@face/backends: using ${s.backend}${extra}: ${s.reason}${passed}`;
   if (typeof log === 'function') log(line);
   else console.info(line);
 }
 
 async function setActive(name: string): Promise<void> {
-  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed to initialize`);
+  if (!(await tf.setBackend(name)))
+    throw new Error(`tf.setBackend('${name}') failed to initialize`);
   await tf.ready();
 }
 
@@ -142,12 +144,16 @@ async function activate(
           loaded = pkg;
           break;
         } catch (err) {
-          failures.push(`${pkg}: ${message(err).split('\n')[0]}`);
+          const code = (err as { code?: string }).code;
+          const notFound = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+          failures.push(`${pkg} ${notFound ? 'not installed' : `failed: ${message(err).split('\n')[0]}`}`);
         }
       }
-      if (!loaded) throw new Error(`cannot load the native bindings (${failures.join('; ')})`);
+      if (!loaded) throw new Error(`cannot load the native bindings (${failures.join(', ')})`);
       if (!tf.findBackendFactory('tensorflow')) {
-        throw new Error(`${loaded} loaded but registered no 'tensorflow' backend with this tfjs-core`);
+        throw new Error(
+          `${loaded} loaded but registered no 'tensorflow' backend with this tfjs-core`,
+        );
       }
       await setActive('tensorflow');
       return { reason: `${loaded} is installed (native TensorFlow)`, ...single };
@@ -204,14 +210,21 @@ async function startWasm(
   }
   const got = wasm.getThreadsCount();
   const note =
-    threads === 1 ? '' : got === threads ? `, ${got} threads` : `; ${threads} threads requested, got ${got}`;
+    threads === 1
+      ? ''
+      : got === threads
+        ? `, ${got} threads`
+        : `; ${threads} threads requested, got ${got}`;
   return { threads: got, note };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`initialization did not finish in ${ms / 1000} s`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`initialization did not finish in ${ms / 1000} s`)),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

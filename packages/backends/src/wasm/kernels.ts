@@ -1,5 +1,6 @@
 import type { KernelFunc } from '@tensorflow/tfjs-core';
 import { batchMatMul } from './batch-mat-mul';
+import { fusedBatchNorm } from './batch-norm';
 import { conv2DBackpropFilter } from './conv/conv2d-backprop-filter';
 import { conv2DBackpropInput } from './conv/conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilter } from './conv/depthwise-backprop-filter';
@@ -41,4 +42,5 @@ export const wasmKernels: WasmKernel[] = [
   replaced('Mean', mean),
   replaced('BatchMatMul', batchMatMul),
   replaced('Slice', slice),
+  replaced('FusedBatchNorm', fusedBatchNorm),
 ];

@@ -14,7 +14,10 @@ import * as tf from '@tensorflow/tfjs-core';
 
 type NodeRequire = (id: string) => unknown;
 interface WorkerThreads {
-  Worker: new (filename: string, options?: Record<string, unknown>) => {
+  Worker: new (
+    filename: string,
+    options?: Record<string, unknown>,
+  ) => {
     postMessage(message: unknown, transfer?: unknown): void;
   };
 }
@@ -42,7 +45,9 @@ export async function withNodeThreads<T>(threads: number, init: () => Promise<T>
   const dir = (require as unknown as { resolve(id: string): string })
     .resolve('@tensorflow/tfjs-backend-wasm/package.json')
     .replace(/package\.json$/, '');
-  const { wasmWorkerContents } = require(`${dir}wasm-out/tfjs-backend-wasm-threaded-simd.worker.js`) as {
+  const { wasmWorkerContents } = require(
+    `${dir}wasm-out/tfjs-backend-wasm-threaded-simd.worker.js`,
+  ) as {
     wasmWorkerContents: string;
   };
   const factory = require(`${dir}wasm-out/tfjs-backend-wasm-threaded-simd.js`) as {
@@ -78,7 +83,9 @@ export async function withNodeThreads<T>(threads: number, init: () => Promise<T>
   // tfjs-backend-wasm uses at most half the logical cores it is told about.
   os.cpus = () => {
     const real = cpus.call(os);
-    return real.length >= 2 * threads ? real : Array.from({ length: 2 * threads }, (_, i) => real[i % real.length]);
+    return real.length >= 2 * threads
+      ? real
+      : Array.from({ length: 2 * threads }, (_, i) => real[i % real.length]);
   };
   tf.env().set(flag, true);
   try {

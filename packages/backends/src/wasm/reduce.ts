@@ -31,7 +31,10 @@ const reduction =
     if (!rows) return base(name, backend, { x }, attrs);
     const [outShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
     const out = reduceRows(backend, x, rows[0], rows[1], rows[2], op);
-    return withShape(out, keepDims ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape);
+    return withShape(
+      out,
+      keepDims ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape,
+    );
   };
 
 /** Sum and Mean over leading or middle axes as an average pool (see `reduceRows`). */

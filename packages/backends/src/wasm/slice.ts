@@ -11,7 +11,10 @@ export const slice: KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as unknown as WasmBackend;
   const { x } = inputs as { x: TensorInfo };
   if (x.dtype === 'string') return base('Slice', backend, { x }, attrs);
-  const { begin, size: sizes } = attrs as unknown as { begin: number | number[]; size: number | number[] };
+  const { begin, size: sizes } = attrs as unknown as {
+    begin: number | number[];
+    size: number | number[];
+  };
   const [start, extent] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, sizes);
   const out = alloc(backend, extent, x.dtype);
   const count = size(extent);

@@ -10,7 +10,9 @@ export const unsortedSegmentSum: KernelFunc = ({ inputs, backend: b, attrs }) =>
   const { x, segmentIds } = inputs as { x: TensorInfo; segmentIds: TensorInfo };
   const { numSegments } = attrs as unknown as { numSegments: number };
   if (x.dtype !== 'float32' && x.dtype !== 'int32') {
-    throw new Error(`@face/backends: wasm UnsortedSegmentSum supports float32 and int32, got ${x.dtype}`);
+    throw new Error(
+      `@face/backends: wasm UnsortedSegmentSum supports float32 and int32, got ${x.dtype}`,
+    );
   }
   const rows = size(segmentIds.shape);
   const inner = size(x.shape) / Math.max(rows, 1);

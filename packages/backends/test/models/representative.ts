@@ -206,7 +206,10 @@ export function buildModel(spec: ModelSpec, seed = 1): Model {
   const loss = (x: tf.Tensor4D, labels: tf.Tensor1D) =>
     tf.tidy(() => {
       const e = embed(x);
-      const cos = tf.matMul(tf.div(e, tf.norm(e, 2, 1, true)), tf.div(classWeights, tf.norm(classWeights, 2, 0, true)));
+      const cos = tf.matMul(
+        tf.div(e, tf.norm(e, 2, 1, true)),
+        tf.div(classWeights, tf.norm(classWeights, 2, 0, true)),
+      );
       const target = tf.oneHot(labels, spec.classes);
       const logits = tf.mul(64, tf.sub(cos, tf.mul(0.35, target)));
       const ce = tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1)));

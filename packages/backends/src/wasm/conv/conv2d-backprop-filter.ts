@@ -1,7 +1,17 @@
 import { Conv2DBackpropFilter, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { base } from '../base';
-import { type WasmBackend, alloc, free, freeView, heapF32, offsetOf, view, withShape } from '../heap';
+import {
+  type WasmBackend,
+  alloc,
+  free,
+  freeView,
+  heapF32,
+  offsetOf,
+  view,
+  withShape,
+} from '../heap';
 import { padBottomRight } from '../layout';
+import { transpose2d } from '../transpose2d';
 import { convGeometry, phaseGrid } from './geometry';
 import { channelMajorPhases, usedPhases } from './phase-planes';
 
@@ -10,8 +20,7 @@ import { channelMajorPhases, usedPhases } from './phase-planes';
  * dimension, so past ~1 MiB of packed right-hand side ([positions, Co]) it streams from memory;
  * chunks sized to stay near that ran ~2-4x faster than one large matmul here.
  */
-const chunkPositions = (outC: number) =>
-  (globalThis as { __chunk?: number }).__chunk ?? Math.max(256, Math.floor((1 << 18) / outC));
+const chunkPositions = (outC: number) => Math.max(512, Math.floor((1 << 18) / outC));
 
 const matMul = (backend: WasmBackend, a: TensorInfo, b: TensorInfo) =>
   base('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });
@@ -35,6 +44,9 @@ export const conv2DBackpropFilter: KernelFunc = ({ inputs, backend: b, attrs = {
   const cStride = batch * plane;
   const K = kH * kW * inC;
 
+  if (kH === 1 && kW === 1 && sH === 1 && sW === 1 && g.padTop === 0 && g.padLeft === 0) {
+    return pointwise(backend, x, dy, inC, outC, filterShape);
+  }
   const phases = channelMajorPhases(backend, x, g, grid);
   // For a 1x1 filter (rows = outH, cols = outW) the grid is dy itself.
   const dyGrid = cols === g.outW ? dy : padBottomRight(backend, dy, outH, cols);
@@ -57,7 +69,7 @@ export const conv2DBackpropFilter: KernelFunc = ({ inputs, backend: b, attrs = {
         for (let ci = 0; ci < inC; ci++) {
           let dst = colsAt + ((kh * kW + kw) * inC + ci) * M;
           const planeAt = phasesAt + ((a * pW + bb) * inC + ci) * cStride + qh * cols + qw;
-          for (let gr = g0; gr < g1; ) {
+          for (let gr = g0; gr < g1;) {
             const n = Math.floor(gr / outH);
             const oh = gr - n * outH;
             const run = Math.min(g1, (n + 1) * outH) - gr;
@@ -73,15 +85,57 @@ export const conv2DBackpropFilter: KernelFunc = ({ inputs, backend: b, attrs = {
     const part = matMul(backend, im2col, dyChunk);
     freeView(backend, dyChunk);
     free(backend, im2col);
-    if (!result) result = part;
-    else {
-      const h = heapF32(backend);
-      const partAt = offsetOf(backend, part);
-      const resAt = offsetOf(backend, result);
-      for (let i = 0; i < K * outC; i++) h[resAt + i] += h[partAt + i];
-      free(backend, part);
-    }
+    result = accumulate(backend, result, part);
   }
   free(backend, phases, dyGrid === dy ? undefined : dyGrid);
   return withShape(result!, filterShape);
 };
+
+/**
+ * 1x1, stride 1, no padding (the pointwise convs of MobileFaceNet and bottlenecks): x is
+ * [positions, Ci] and dy [positions, Co], and dW = x^T dy. Per chunk of positions, the wider of
+ * the two is transposed into the left operand and the other is used in place as the right one:
+ * XNNPACK packs the right operand on every call, which costs less against more left rows.
+ */
+function pointwise(
+  backend: WasmBackend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  inC: number,
+  outC: number,
+  filterShape: number[],
+): TensorInfo {
+  const positions = x.shape[0] * x.shape[1] * x.shape[2];
+  // dW^T = dy^T x when Co > Ci, transposed back at the end.
+  const flip = outC > inC;
+  const [left, right, rows, cols] = flip ? [dy, x, outC, inC] : [x, dy, inC, outC];
+  const chunk = Math.min(positions, chunkPositions(cols));
+  let result: TensorInfo | undefined;
+  for (let m0 = 0; m0 < positions; m0 += chunk) {
+    const M = Math.min(chunk, positions - m0);
+    const lhs = alloc(backend, [1, rows, M]);
+    transpose2d(heapF32(backend), offsetOf(backend, left) + m0 * rows, M, rows, offsetOf(backend, lhs));
+    const rhs = view(backend, right, m0 * cols, [1, M, cols]);
+    const part = matMul(backend, lhs, rhs);
+    freeView(backend, rhs);
+    free(backend, lhs);
+    result = accumulate(backend, result, part);
+  }
+  if (!flip) return withShape(result!, filterShape);
+  const dw = alloc(backend, filterShape);
+  transpose2d(heapF32(backend), offsetOf(backend, result!), outC, inC, offsetOf(backend, dw));
+  free(backend, result);
+  return dw;
+}
+
+/** acc + part (freeing part), or part itself first. */
+function accumulate(backend: WasmBackend, acc: TensorInfo | undefined, part: TensorInfo): TensorInfo {
+  if (!acc) return part;
+  const h = heapF32(backend);
+  const from = offsetOf(backend, part);
+  const to = offsetOf(backend, acc);
+  const n = part.shape.reduce((a, b) => a * b, 1);
+  for (let i = 0; i < n; i++) h[to + i] += h[from + i];
+  free(backend, part);
+  return acc;
+}

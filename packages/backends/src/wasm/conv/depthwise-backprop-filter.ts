@@ -4,7 +4,16 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { base } from '../base';
-import { type WasmBackend, alloc, free, freeView, heapF32, offsetOf, view, withShape } from '../heap';
+import {
+  type WasmBackend,
+  alloc,
+  free,
+  freeView,
+  heapF32,
+  offsetOf,
+  view,
+  withShape,
+} from '../heap';
 import { padBottomRight } from '../layout';
 import { reduceRows } from '../reduce-rows';
 import { convGeometry, phaseGrid } from './geometry';
@@ -16,7 +25,11 @@ import { channelLastPhases } from './phase-planes';
  * tap is one elementwise product of two contiguous [P, C*M] blocks, reduced over P by an
  * average pool: two memory-bound wasm passes per tap instead of a scalar JS loop.
  */
-export const depthwiseConv2dNativeBackpropFilter: KernelFunc = ({ inputs, backend: b, attrs = {} }) => {
+export const depthwiseConv2dNativeBackpropFilter: KernelFunc = ({
+  inputs,
+  backend: b,
+  attrs = {},
+}) => {
   const backend = b as unknown as WasmBackend;
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { filterShape } = attrs as unknown as { filterShape: number[] };

@@ -13,7 +13,11 @@ import { assembleInputGradient } from './input-gradient';
  * depthwise convolution (XNNPACK) of dy's C*M channels with the phase's taps reversed, then,
  * for a depth multiplier M > 1, a sum over m (an innermost-axis reduction, fast on wasm).
  */
-export const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend: b, attrs = {} }) => {
+export const depthwiseConv2dNativeBackpropInput: KernelFunc = ({
+  inputs,
+  backend: b,
+  attrs = {},
+}) => {
   const backend = b as unknown as WasmBackend;
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const { inputShape } = attrs as unknown as { inputShape: number[] };
@@ -42,10 +46,15 @@ export const depthwiseConv2dNativeBackpropInput: KernelFunc = ({ inputs, backend
     free(backend, sub);
     if (M === 1) return out;
     const [n, h, ww] = out.shape;
-    const summed = base('Sum', backend, { x: withShape(out, [n, h, ww, inC, M]) }, {
-      axis: [4],
-      keepDims: false,
-    });
+    const summed = base(
+      'Sum',
+      backend,
+      { x: withShape(out, [n, h, ww, inC, M]) },
+      {
+        axis: [4],
+        keepDims: false,
+      },
+    );
     free(backend, out);
     return summed;
   });

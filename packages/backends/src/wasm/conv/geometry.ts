@@ -30,7 +30,9 @@ export function convGeometry(
   const { strides, pad, dimRoundingMode, dilations = 1 } = attrs as unknown as tf.Conv2DAttrs;
   const dataFormat = (attrs as { dataFormat?: string }).dataFormat ?? 'NHWC';
   if (dataFormat !== 'NHWC') {
-    throw new Error(`@face/backends: wasm ${kernel} supports dataFormat 'NHWC', got '${dataFormat}'`);
+    throw new Error(
+      `@face/backends: wasm ${kernel} supports dataFormat 'NHWC', got '${dataFormat}'`,
+    );
   }
   const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],

@@ -75,7 +75,14 @@ export function assembleInputGradient(
     const right = cols + p.tapsW - 1 - outW - left;
     const cut = top < 0 || bottom < 0 || left < 0 || right < 0;
     const src = cut
-      ? padOrCrop(backend, dy, Math.min(top, 0), Math.min(bottom, 0), Math.min(left, 0), Math.min(right, 0))
+      ? padOrCrop(
+          backend,
+          dy,
+          Math.min(top, 0),
+          Math.min(bottom, 0),
+          Math.min(left, 0),
+          Math.min(right, 0),
+        )
       : dy;
     const pad: [[number, number], [number, number], [number, number], [number, number]] = [
       [0, 0],

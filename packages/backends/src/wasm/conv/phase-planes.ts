@@ -1,6 +1,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { type ConvGeometry, type PhaseGrid } from './geometry';
 import { type WasmBackend, heapF32, offsetOf, zeros } from '../heap';
+import { transposeStrided } from '../transpose2d';
 
 /** Phases (a, b) some tap uses: a < kH and b < kW (a 1x1 filter with stride 2 uses one). */
 export const usedPhases = (g: ConvGeometry) => [Math.min(g.sH, g.kH), Math.min(g.sW, g.kW)];
@@ -27,7 +28,6 @@ export function channelMajorPhases(
   const heap = heapF32(backend);
   const xAt = offsetOf(backend, x);
   const outAt = offsetOf(backend, out);
-  const BLOCK = 32; // channels per block: one x row's block stays in cache while it is spread
   for (let n = 0; n < N; n++) {
     for (let h = 0; h < inH; h++) {
       const hp = h + padTop;
@@ -40,16 +40,10 @@ export function channelMajorPhases(
         const j0 = Math.max(0, Math.ceil((padLeft - b) / sW));
         const j1 = Math.min(cols, Math.floor((inW - 1 + padLeft - b) / sW) + 1);
         if (j1 <= j0) continue;
-        const dst0 = outAt + (a * pW + b) * C * cStride + n * plane + i * cols;
-        const step = sW * C;
-        for (let c0 = 0; c0 < C; c0 += BLOCK) {
-          const c1 = Math.min(C, c0 + BLOCK);
-          for (let c = c0; c < c1; c++) {
-            const dst = dst0 + c * cStride;
-            let src = rowAt + (j0 * sW + b - padLeft) * C + c;
-            for (let j = j0; j < j1; j++, src += step) heap[dst + j] = heap[src];
-          }
-        }
+        const dst = outAt + (a * pW + b) * C * cStride + n * plane + i * cols + j0;
+        const src = rowAt + (j0 * sW + b - padLeft) * C;
+        // Columns j0..j1 of this row, channel-major: a transpose of [j1 - j0, C].
+        transposeStrided(heap, src, j1 - j0, C, sW * C, dst, cStride);
       }
     }
   }

@@ -1,0 +1,21 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@face/backends';
+import { buildModel, MOBILEFACENET, syntheticBatch, trainStep } from '../packages/backends/test/models/representative';
+await useBackend('wasm');
+const spec = MOBILEFACENET(64, 1000);
+const model = buildModel(spec);
+const { x, labels } = syntheticBatch(spec, 32);
+const opt = tf.train.adam(1e-3);
+trainStep(model, opt, x, labels);
+const { Session } = await import('node:inspector/promises');
+const s = new Session(); s.connect();
+await s.post('Profiler.enable'); await s.post('Profiler.start');
+const t = performance.now();
+for (let i = 0; i < 2; i++) trainStep(model, opt, x, labels);
+console.log('2 steps ms', (performance.now() - t).toFixed(0));
+const { profile } = await s.post('Profiler.stop');
+// self time per function
+const self = new Map<string, number>();
+const dt = profile.timeDeltas; const byId = new Map(profile.nodes.map((n: any) => [n.id, n]));
+profile.samples.forEach((id: number, i: number) => { const n: any = byId.get(id); const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber}`; self.set(k, (self.get(k) ?? 0) + (dt[i] ?? 0) / 1000); });
+for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(v.toFixed(0).padStart(6), k);

@@ -1,0 +1,193 @@
+/**
+ * Images/s of one full training step (forward, backward, Adam) at batch 32 for MobileFaceNet
+ * and IResNet-18 at 64x64 and 112x112: TF.js `cpu`, TF.js `wasm` with @face/backends (1 thread,
+ * and 2 with --wasm-threads 2) and PyTorch CPU with 2 threads on the same architecture
+ * (bench/train_step.py), printed as a markdown table with ratios; then, for wasm, GFLOP/s per
+ * kernel (from tf.profile of one step) next to the machine's practical peak, a large matmul.
+ *
+ * The backbones are the stand-ins of packages/backends/test/models/representative.ts until
+ * @face/layers' backbones land. Each measurement runs in its own process.
+ *
+ *   node bench/run-ts.mjs bench/train-step.ts [--models mobilefacenet,iresnet18] [--sizes 64,112]
+ *     [--backends cpu,wasm,torch] [--batch 32] [--cpu-batch 8] [--steps 3] [--wasm-threads 1]
+ *     [--profile]
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@face/backends';
+import {
+  IRESNET18,
+  MOBILEFACENET,
+  buildModel,
+  syntheticBatch,
+  trainStep,
+} from '../packages/backends/test/models/representative';
+
+const args = new Map<string, string>();
+process.argv.slice(2).forEach((a, i, all) => {
+  if (a.startsWith('--')) args.set(a.slice(2), all[i + 1]?.startsWith('--') ? 'true' : (all[i + 1] ?? 'true'));
+});
+const list = (k: string, d: string) => (args.get(k) ?? d).split(',');
+const num = (k: string, d: number) => Number(args.get(k) ?? d);
+const CLASSES = 1000;
+
+interface Measured {
+  msPerStep: number;
+  imagesPerS: number;
+  batch: number;
+  kernels?: KernelRow[];
+  peak?: number;
+}
+interface KernelRow {
+  kernel: string;
+  ms: number;
+  gflop: number;
+  calls: number;
+}
+
+/** FLOPs of the conv-family and matmul kernels from the shapes tf.profile records. */
+function kernelFlops(name: string, inShapes: number[][], outShape: number[]): number {
+  const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
+  switch (name) {
+    case 'Conv2D':
+      return 2 * prod(outShape) * inShapes[1][0] * inShapes[1][1] * inShapes[1][2];
+    case 'Conv2DBackpropInput':
+      return 2 * prod(inShapes[0]) * inShapes[1][0] * inShapes[1][1] * inShapes[1][2];
+    case 'Conv2DBackpropFilter':
+      return 2 * prod(inShapes[1]) * outShape[0] * outShape[1] * outShape[2];
+    case 'DepthwiseConv2dNative':
+      return 2 * prod(outShape) * inShapes[1][0] * inShapes[1][1];
+    case 'DepthwiseConv2dNativeBackpropInput':
+      return 2 * prod(inShapes[0]) * inShapes[1][0] * inShapes[1][1];
+    case 'DepthwiseConv2dNativeBackpropFilter':
+      return 2 * prod(inShapes[1]) * outShape[0] * outShape[1];
+    case 'BatchMatMul': {
+      const m = outShape[outShape.length - 2];
+      const k = prod(inShapes[0]) / (prod(outShape) / outShape[outShape.length - 1]);
+      return 2 * prod(outShape) * k * (m > 0 ? 1 : 0);
+    }
+    default:
+      return 0;
+  }
+}
+
+/** Practical peak: a large XNNPACK matmul, its weights already packed (min of 5). */
+function matmulPeak(): number {
+  const a = tf.randomNormal([1024, 1024]);
+  const b = tf.randomNormal([1024, 1024]);
+  let best = Infinity;
+  for (let i = 0; i < 6; i++) {
+    const t = performance.now();
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    if (i > 0) best = Math.min(best, performance.now() - t);
+    c.dispose();
+  }
+  tf.dispose([a, b]);
+  return (2 * 1024 ** 3) / best / 1e6;
+}
+
+async function child(model: string, size: number, backend: 'cpu' | 'wasm', batch: number, steps: number, threads: number, profile: boolean): Promise<Measured> {
+  await useBackend(backend, { threads });
+  const spec = model === 'mobilefacenet' ? MOBILEFACENET(size, CLASSES) : IRESNET18(size, CLASSES);
+  const m = buildModel(spec);
+  const { x, labels } = syntheticBatch(spec, batch);
+  const optimizer = tf.train.adam(1e-3);
+  trainStep(m, optimizer, x, labels); // warm-up: XNNPACK operators, optimizer slots, JIT
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t = performance.now();
+    trainStep(m, optimizer, x, labels);
+    times.push(performance.now() - t);
+  }
+  // The fastest step: the machine is shared, and interference only ever adds time.
+  const msPerStep = Math.min(...times);
+  const out: Measured = { msPerStep, imagesPerS: (batch * 1000) / msPerStep, batch };
+  if (profile && backend === 'wasm') {
+    const info = await tf.profile(() => {
+      trainStep(m, optimizer, x, labels);
+    });
+    const rows = new Map<string, KernelRow>();
+    for (const k of info.kernels) {
+      const r = rows.get(k.name) ?? { kernel: k.name, ms: 0, gflop: 0, calls: 0 };
+      r.ms += k.kernelTimeMs as number;
+      r.gflop += kernelFlops(k.name, k.inputShapes as number[][], k.outputShapes[0] as number[]) / 1e9;
+      r.calls++;
+      rows.set(k.name, r);
+    }
+    out.kernels = [...rows.values()].sort((a, b) => b.ms - a.ms);
+    out.peak = matmulPeak();
+  }
+  return out;
+}
+
+function torch(model: string, size: number, batch: number, steps: number): Measured {
+  const script = fileURLToPath(new URL('../../train_step.py', import.meta.url));
+  const line = execFileSync('/usr/bin/python3', [script, '--model', model, '--size', String(size), '--batch', String(batch), '--steps', String(steps), '--threads', '2', '--classes', String(CLASSES)], { encoding: 'utf8' });
+  const r = JSON.parse(line.trim().split('\n').pop()!) as { ms_per_step: number; images_per_s: number };
+  return { msPerStep: r.ms_per_step, imagesPerS: r.images_per_s, batch };
+}
+
+async function main() {
+  if (args.has('child')) {
+    const [model, size, backend, batch, steps, threads] = args.get('child')!.split(':');
+    const r = await child(model, Number(size), backend as 'cpu' | 'wasm', Number(batch), Number(steps), Number(threads), args.has('profile'));
+    console.log(`RESULT ${JSON.stringify(r)}`);
+    return;
+  }
+  const models = list('models', 'mobilefacenet,iresnet18');
+  const sizes = list('sizes', '64,112').map(Number);
+  const backends = list('backends', 'cpu,wasm,torch');
+  const batch = num('batch', 32);
+  const steps = num('steps', 3);
+  const threads = num('wasm-threads', 1);
+  const self = fileURLToPath(import.meta.url);
+  const run = (model: string, size: number, backend: string, b: number, s: number, t: number): Measured => {
+    const flags = [`--child`, `${model}:${size}:${backend}:${b}:${s}:${t}`, ...(args.has('profile') ? ['--profile'] : [])];
+    const out = execFileSync(process.execPath, [self, ...flags], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    return JSON.parse(out.split('\n').find((l) => l.startsWith('RESULT '))!.slice(7)) as Measured;
+  };
+  const load = () => execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/.*load average: /, '');
+  console.log(`# train-step, ${new Date().toISOString().slice(0, 10)}, load before: ${load()}`);
+  console.log('| model | input | backend | batch | ms/step | images/s | vs PyTorch 2 threads |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  const profiles: [string, Measured][] = [];
+  for (const model of models) {
+    for (const size of sizes) {
+      const rows: [string, Measured][] = [];
+      let ref: Measured | undefined;
+      if (backends.includes('torch')) {
+        ref = torch(model, size, batch, steps);
+        rows.push(['PyTorch 1.13 CPU, 2 threads', ref]);
+      }
+      if (backends.includes('wasm')) {
+        const r = run(model, size, 'wasm', batch, steps, threads);
+        rows.push([`tfjs wasm + @face/backends, ${threads} thread(s)`, r]);
+        if (r.kernels) profiles.push([`${model} ${size}x${size}`, r]);
+      }
+      if (backends.includes('cpu')) {
+        // The cpu backend scales linearly in the batch: a smaller one keeps this bench short.
+        rows.push(['tfjs cpu', run(model, size, 'cpu', num('cpu-batch', 8), 1, 1)]);
+      }
+      for (const [name, r] of rows) {
+        const ratio = ref ? `${(r.imagesPerS / ref.imagesPerS).toFixed(2)}x` : '';
+        console.log(`| ${model} | ${size}x${size} | ${name} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imagesPerS.toFixed(2)} | ${ratio} |`);
+      }
+    }
+  }
+  for (const [label, r] of profiles) {
+    console.log(`\n## wasm kernels, ${label}, batch ${batch} (tf.profile of one step; practical peak: 1024^3 matmul ${r.peak!.toFixed(1)} GFLOP/s)`);
+    console.log('| kernel | calls | ms | GFLOP | GFLOP/s | % of peak |');
+    console.log('| --- | --- | --- | --- | --- | --- |');
+    const total = r.kernels!.reduce((a, k) => a + k.ms, 0);
+    for (const k of r.kernels!.slice(0, 14)) {
+      const rate = k.gflop > 0 ? k.gflop / (k.ms / 1000) : 0;
+      const share = `${k.ms.toFixed(0)} (${((100 * k.ms) / total).toFixed(0)}%)`;
+      console.log(`| ${k.kernel} | ${k.calls} | ${share} | ${k.gflop ? k.gflop.toFixed(2) : ''} | ${rate ? rate.toFixed(1) : ''} | ${rate ? `${((100 * rate) / r.peak!).toFixed(0)}%` : ''} |`);
+    }
+  }
+  console.log(`\nload after: ${load()}`);
+}
+
+await main();
