@@ -9,8 +9,8 @@
  * @face/layers' backbones land. Each measurement runs in its own process.
  *
  *   node bench/run-ts.mjs bench/train-step.ts [--models mobilefacenet,iresnet18] [--sizes 64,112]
- *     [--backends cpu,wasm,torch] [--batch 32] [--cpu-batch 8] [--steps 3] [--wasm-threads 1]
- *     [--profile]
+ *     [--backends cpu,wasm,torch] [--batch 32] [--cpu-batch 8] [--cpu-sizes 64] [--steps 3]
+ *     [--wasm-threads 1] [--profile]
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,8 @@ import {
 
 const args = new Map<string, string>();
 process.argv.slice(2).forEach((a, i, all) => {
-  if (a.startsWith('--')) args.set(a.slice(2), all[i + 1]?.startsWith('--') ? 'true' : (all[i + 1] ?? 'true'));
+  if (a.startsWith('--'))
+    args.set(a.slice(2), all[i + 1]?.startsWith('--') ? 'true' : (all[i + 1] ?? 'true'));
 });
 const list = (k: string, d: string) => (args.get(k) ?? d).split(',');
 const num = (k: string, d: number) => Number(args.get(k) ?? d);
@@ -88,7 +89,15 @@ function matmulPeak(): number {
   return (2 * 1024 ** 3) / best / 1e6;
 }
 
-async function child(model: string, size: number, backend: 'cpu' | 'wasm', batch: number, steps: number, threads: number, profile: boolean): Promise<Measured> {
+async function child(
+  model: string,
+  size: number,
+  backend: 'cpu' | 'wasm',
+  batch: number,
+  steps: number,
+  threads: number,
+  profile: boolean,
+): Promise<Measured> {
   await useBackend(backend, { threads });
   const spec = model === 'mobilefacenet' ? MOBILEFACENET(size, CLASSES) : IRESNET18(size, CLASSES);
   const m = buildModel(spec);
@@ -112,7 +121,8 @@ async function child(model: string, size: number, backend: 'cpu' | 'wasm', batch
     for (const k of info.kernels) {
       const r = rows.get(k.name) ?? { kernel: k.name, ms: 0, gflop: 0, calls: 0 };
       r.ms += k.kernelTimeMs as number;
-      r.gflop += kernelFlops(k.name, k.inputShapes as number[][], k.outputShapes[0] as number[]) / 1e9;
+      r.gflop +=
+        kernelFlops(k.name, k.inputShapes as number[][], k.outputShapes[0] as number[]) / 1e9;
       r.calls++;
       rows.set(k.name, r);
     }
@@ -124,15 +134,44 @@ async function child(model: string, size: number, backend: 'cpu' | 'wasm', batch
 
 function torch(model: string, size: number, batch: number, steps: number): Measured {
   const script = fileURLToPath(new URL('../../train_step.py', import.meta.url));
-  const line = execFileSync('/usr/bin/python3', [script, '--model', model, '--size', String(size), '--batch', String(batch), '--steps', String(steps), '--threads', '2', '--classes', String(CLASSES)], { encoding: 'utf8' });
-  const r = JSON.parse(line.trim().split('\n').pop()!) as { ms_per_step: number; images_per_s: number };
+  const line = execFileSync(
+    '/usr/bin/python3',
+    [
+      script,
+      '--model',
+      model,
+      '--size',
+      String(size),
+      '--batch',
+      String(batch),
+      '--steps',
+      String(steps),
+      '--threads',
+      '2',
+      '--classes',
+      String(CLASSES),
+    ],
+    { encoding: 'utf8' },
+  );
+  const r = JSON.parse(line.trim().split('\n').pop()!) as {
+    ms_per_step: number;
+    images_per_s: number;
+  };
   return { msPerStep: r.ms_per_step, imagesPerS: r.images_per_s, batch };
 }
 
 async function main() {
   if (args.has('child')) {
     const [model, size, backend, batch, steps, threads] = args.get('child')!.split(':');
-    const r = await child(model, Number(size), backend as 'cpu' | 'wasm', Number(batch), Number(steps), Number(threads), args.has('profile'));
+    const r = await child(
+      model,
+      Number(size),
+      backend as 'cpu' | 'wasm',
+      Number(batch),
+      Number(steps),
+      Number(threads),
+      args.has('profile'),
+    );
     console.log(`RESULT ${JSON.stringify(r)}`);
     return;
   }
@@ -143,48 +182,112 @@ async function main() {
   const steps = num('steps', 3);
   const threads = num('wasm-threads', 1);
   const self = fileURLToPath(import.meta.url);
-  const run = (model: string, size: number, backend: string, b: number, s: number, t: number): Measured => {
-    const flags = [`--child`, `${model}:${size}:${backend}:${b}:${s}:${t}`, ...(args.has('profile') ? ['--profile'] : [])];
-    const out = execFileSync(process.execPath, [self, ...flags], { encoding: 'utf8', maxBuffer: 1 << 26 });
-    return JSON.parse(out.split('\n').find((l) => l.startsWith('RESULT '))!.slice(7)) as Measured;
+  const run = (
+    model: string,
+    size: number,
+    backend: string,
+    b: number,
+    s: number,
+    t: number,
+  ): Measured => {
+    const flags = [
+      `--child`,
+      `${model}:${size}:${backend}:${b}:${s}:${t}`,
+      ...(args.has('profile') ? ['--profile'] : []),
+    ];
+    const out = execFileSync(process.execPath, [self, ...flags], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return JSON.parse(
+      out
+        .split('\n')
+        .find((l) => l.startsWith('RESULT '))!
+        .slice(7),
+    ) as Measured;
   };
-  const load = () => execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/.*load average: /, '');
+  const load = () =>
+    execFileSync('uptime', { encoding: 'utf8' })
+      .trim()
+      .replace(/.*load average: /, '');
   console.log(`# train-step, ${new Date().toISOString().slice(0, 10)}, load before: ${load()}`);
+  if (backends.includes('torch')) {
+    const peak = (t: number) => {
+      const out = execFileSync(
+        '/usr/bin/python3',
+        [
+          fileURLToPath(new URL('../../train_step.py', import.meta.url)),
+          '--peak',
+          '--threads',
+          String(t),
+        ],
+        { encoding: 'utf8' },
+      );
+      return (JSON.parse(out.trim()) as { matmul_gflops: number }).matmul_gflops;
+    };
+    console.log(
+      `PyTorch practical peak (2048^3 matmul): ${peak(1)} GFLOP/s on 1 thread, ${peak(2)} on 2`,
+    );
+  }
   console.log('| model | input | backend | batch | ms/step | images/s | vs PyTorch 2 threads |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   const profiles: [string, Measured][] = [];
   for (const model of models) {
     for (const size of sizes) {
       const rows: [string, Measured][] = [];
+      // wasm memory is 32-bit (4 GiB): at 112x112 a batch of 32 may not fit, so halve it
+      // until it does, and also run PyTorch at that batch.
+      let wasm: Measured | undefined;
+      let wasmBatch = batch;
+      if (backends.includes('wasm')) {
+        for (; wasmBatch >= 1; wasmBatch = Math.floor(wasmBatch / 2)) {
+          try {
+            wasm = run(model, size, 'wasm', wasmBatch, steps, threads);
+            break;
+          } catch {
+            console.error(
+              `wasm: ${model} ${size}x${size} batch ${wasmBatch} does not fit in memory`,
+            );
+          }
+        }
+      }
       let ref: Measured | undefined;
       if (backends.includes('torch')) {
-        ref = torch(model, size, batch, steps);
+        ref = torch(model, size, wasm ? wasmBatch : batch, steps);
         rows.push(['PyTorch 1.13 CPU, 2 threads', ref]);
+        if (wasm && wasmBatch !== batch)
+          rows.push(['PyTorch 1.13 CPU, 2 threads', torch(model, size, batch, steps)]);
       }
-      if (backends.includes('wasm')) {
-        const r = run(model, size, 'wasm', batch, steps, threads);
-        rows.push([`tfjs wasm + @face/backends, ${threads} thread(s)`, r]);
-        if (r.kernels) profiles.push([`${model} ${size}x${size}`, r]);
+      if (wasm) {
+        rows.push([`tfjs wasm + @face/backends, ${threads} thread(s)`, wasm]);
+        if (wasm.kernels) profiles.push([`${model} ${size}x${size}, batch ${wasmBatch}`, wasm]);
       }
-      if (backends.includes('cpu')) {
+      if (backends.includes('cpu') && list('cpu-sizes', '64').map(Number).includes(size)) {
         // The cpu backend scales linearly in the batch: a smaller one keeps this bench short.
         rows.push(['tfjs cpu', run(model, size, 'cpu', num('cpu-batch', 8), 1, 1)]);
       }
       for (const [name, r] of rows) {
         const ratio = ref ? `${(r.imagesPerS / ref.imagesPerS).toFixed(2)}x` : '';
-        console.log(`| ${model} | ${size}x${size} | ${name} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imagesPerS.toFixed(2)} | ${ratio} |`);
+        console.log(
+          `| ${model} | ${size}x${size} | ${name} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imagesPerS.toFixed(2)} | ${ratio} |`,
+        );
       }
     }
   }
   for (const [label, r] of profiles) {
-    console.log(`\n## wasm kernels, ${label}, batch ${batch} (tf.profile of one step; practical peak: 1024^3 matmul ${r.peak!.toFixed(1)} GFLOP/s)`);
+    console.log(
+      `\n## wasm kernels, ${label} (tf.profile of one step; practical peak: 1024^3 matmul ${r.peak!.toFixed(1)} GFLOP/s)`,
+    );
     console.log('| kernel | calls | ms | GFLOP | GFLOP/s | % of peak |');
     console.log('| --- | --- | --- | --- | --- | --- |');
     const total = r.kernels!.reduce((a, k) => a + k.ms, 0);
     for (const k of r.kernels!.slice(0, 14)) {
       const rate = k.gflop > 0 ? k.gflop / (k.ms / 1000) : 0;
       const share = `${k.ms.toFixed(0)} (${((100 * k.ms) / total).toFixed(0)}%)`;
-      console.log(`| ${k.kernel} | ${k.calls} | ${share} | ${k.gflop ? k.gflop.toFixed(2) : ''} | ${rate ? rate.toFixed(1) : ''} | ${rate ? `${((100 * rate) / r.peak!).toFixed(0)}%` : ''} |`);
+      console.log(
+        `| ${k.kernel} | ${k.calls} | ${share} | ${k.gflop ? k.gflop.toFixed(2) : ''} | ${rate ? rate.toFixed(1) : ''} | ${rate ? `${((100 * rate) / r.peak!).toFixed(0)}%` : ''} |`,
+      );
     }
   }
   console.log(`\nload after: ${load()}`);

@@ -82,16 +82,14 @@ describe('convolution gradients match the cpu backend', () => {
       'Conv2DBackpropInput',
       await wasmVsCpu(
         () =>
-          tf
-            .engine()
-            .runKernel(
-              'Conv2DBackpropInput',
-              {
-                dy: tf.tensor(dy, [c.n, oh, ow, c.out]),
-                filter: tf.tensor(f, [c.k[0], c.k[1], c.c, c.out]),
-              },
-              { ...attrs, inputShape: [c.n, c.h, c.w, c.c] } as never,
-            ) as tf.Tensor,
+          tf.engine().runKernel(
+            'Conv2DBackpropInput',
+            {
+              dy: tf.tensor(dy, [c.n, oh, ow, c.out]),
+              filter: tf.tensor(f, [c.k[0], c.k[1], c.c, c.out]),
+            },
+            { ...attrs, inputShape: [c.n, c.h, c.w, c.c] } as never,
+          ) as tf.Tensor,
       ),
     );
   });
@@ -121,16 +119,14 @@ describe('convolution gradients match the cpu backend', () => {
       'DepthwiseConv2dNativeBackpropInput',
       await wasmVsCpu(
         () =>
-          tf
-            .engine()
-            .runKernel(
-              'DepthwiseConv2dNativeBackpropInput',
-              {
-                dy: tf.tensor(dy, [c.n, oh, ow, c.c * m]),
-                filter: tf.tensor(f, [c.k[0], c.k[1], c.c, m]),
-              },
-              { ...attrs, inputShape: [c.n, c.h, c.w, c.c] } as never,
-            ) as tf.Tensor,
+          tf.engine().runKernel(
+            'DepthwiseConv2dNativeBackpropInput',
+            {
+              dy: tf.tensor(dy, [c.n, oh, ow, c.c * m]),
+              filter: tf.tensor(f, [c.k[0], c.k[1], c.c, m]),
+            },
+            { ...attrs, inputShape: [c.n, c.h, c.w, c.c] } as never,
+          ) as tf.Tensor,
       ),
     );
   });
@@ -250,18 +246,28 @@ describe('FusedBatchNorm matches the cpu backend', () => {
     [[2, 3, 4, 5], false, true],
     [[2, 3, 4, 5], true, false],
     [[6, 5], true, true],
-  ] as const)('x %j, scale %s, offset %s (mean far from 0)', async (shape, withScale, withOffset) => {
-    const C = shape[shape.length - 1];
-    const x = randn(rng, [...shape]).map((v) => 100 + v);
-    const mean = randn(rng, [C]).map((v) => 100 + v * 0.1);
-    const variance = randn(rng, [C]).map((v) => 1 + v * v);
-    const scale = randn(rng, [C]);
-    const offset = randn(rng, [C]);
-    record(
-      'FusedBatchNorm',
-      await wasmVsCpu(() =>
-        tf.batchNorm(tf.tensor(x, [...shape]), tf.tensor(mean), tf.tensor(variance), withOffset ? tf.tensor(offset) : undefined, withScale ? tf.tensor(scale) : undefined, 1e-3),
-      ),
-    );
-  });
+  ] as const)(
+    'x %j, scale %s, offset %s (mean far from 0)',
+    async (shape, withScale, withOffset) => {
+      const C = shape[shape.length - 1];
+      const x = randn(rng, [...shape]).map((v) => 100 + v);
+      const mean = randn(rng, [C]).map((v) => 100 + v * 0.1);
+      const variance = randn(rng, [C]).map((v) => 1 + v * v);
+      const scale = randn(rng, [C]);
+      const offset = randn(rng, [C]);
+      record(
+        'FusedBatchNorm',
+        await wasmVsCpu(() =>
+          tf.batchNorm(
+            tf.tensor(x, [...shape]),
+            tf.tensor(mean),
+            tf.tensor(variance),
+            withOffset ? tf.tensor(offset) : undefined,
+            withScale ? tf.tensor(scale) : undefined,
+            1e-3,
+          ),
+        ),
+      );
+    },
+  );
 });

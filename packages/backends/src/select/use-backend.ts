@@ -146,7 +146,9 @@ async function activate(
         } catch (err) {
           const code = (err as { code?: string }).code;
           const notFound = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
-          failures.push(`${pkg} ${notFound ? 'not installed' : `failed: ${message(err).split('\n')[0]}`}`);
+          failures.push(
+            `${pkg} ${notFound ? 'not installed' : `failed: ${message(err).split('\n')[0]}`}`,
+          );
         }
       }
       if (!loaded) throw new Error(`cannot load the native bindings (${failures.join(', ')})`);

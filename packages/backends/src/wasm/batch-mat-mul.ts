@@ -1,7 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataId, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { base } from './base';
-import { type WasmBackend, alloc, free, freeView, heapF32, offsetOf, size, view, withShape } from './heap';
+import {
+  type WasmBackend,
+  alloc,
+  free,
+  freeView,
+  heapF32,
+  offsetOf,
+  size,
+  view,
+  withShape,
+} from './heap';
 import { transpose2d } from './transpose2d';
 
 /** Right operands seen before: XNNPACK keeps their packed form, so reusing them is free. */
@@ -11,7 +21,13 @@ const plainMatMul = (backend: WasmBackend, a: TensorInfo, b: TensorInfo) =>
   base('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });
 
 /** t [rows, cols] transposed into a new [cols, rows] tensor. */
-function transposed(backend: WasmBackend, t: TensorInfo, start: number, rows: number, cols: number) {
+function transposed(
+  backend: WasmBackend,
+  t: TensorInfo,
+  start: number,
+  rows: number,
+  cols: number,
+) {
   const out = alloc(backend, [1, cols, rows]);
   transpose2d(heapF32(backend), offsetOf(backend, t) + start, rows, cols, offsetOf(backend, out));
   return out;
@@ -31,7 +47,10 @@ export const batchMatMul: KernelFunc = ({ inputs, backend: b, attrs }) => {
   const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
   const batchA = size(a.shape.slice(0, -2));
   const batchB = size(bb.shape.slice(0, -2));
-  const outer = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), bb.shape.slice(0, -2));
+  const outer = tf.broadcast_util.assertAndGetBroadcastShape(
+    a.shape.slice(0, -2),
+    bb.shape.slice(0, -2),
+  );
   const batch = size(outer);
   const [aRows, aCols] = a.shape.slice(-2);
   const [bRows, bCols] = bb.shape.slice(-2);
@@ -40,7 +59,13 @@ export const batchMatMul: KernelFunc = ({ inputs, backend: b, attrs }) => {
   const n = transposeB ? bRows : bCols;
   const fits = (transposeB ? bCols : bRows) === k;
   const sameOrOne = (count: number) => count === batch || count === 1;
-  if (a.dtype !== 'float32' || bb.dtype !== 'float32' || !fits || !sameOrOne(batchA) || !sameOrOne(batchB)) {
+  if (
+    a.dtype !== 'float32' ||
+    bb.dtype !== 'float32' ||
+    !fits ||
+    !sameOrOne(batchA) ||
+    !sameOrOne(batchB)
+  ) {
     return base('BatchMatMul', backend, { a, b: bb }, attrs);
   }
   const seen = seenAsRight.has(bb.dataId);
@@ -55,16 +80,24 @@ export const batchMatMul: KernelFunc = ({ inputs, backend: b, attrs }) => {
     const outAt = i * m * n;
     if (m < n && !seen) {
       // C^T [n, m] = B^T [n, k] x A^T [k, m]
-      const left = transposeB ? view(backend, bb, bAt, [1, n, k]) : transposed(backend, bb, bAt, k, n);
-      const right = transposeA ? view(backend, a, aAt, [1, k, m]) : transposed(backend, a, aAt, m, k);
+      const left = transposeB
+        ? view(backend, bb, bAt, [1, n, k])
+        : transposed(backend, bb, bAt, k, n);
+      const right = transposeA
+        ? view(backend, a, aAt, [1, k, m])
+        : transposed(backend, a, aAt, m, k);
       const ct = plainMatMul(backend, left, right);
       (transposeB ? freeView : free)(backend, left);
       (transposeA ? freeView : free)(backend, right);
       transpose2d(heapF32(backend), offsetOf(backend, ct), n, m, offsetOf(backend, out) + outAt);
       free(backend, ct);
     } else {
-      const left = transposeA ? transposed(backend, a, aAt, k, m) : view(backend, a, aAt, [1, m, k]);
-      const right = transposeB ? transposed(backend, bb, bAt, n, k) : view(backend, bb, bAt, [1, k, n]);
+      const left = transposeA
+        ? transposed(backend, a, aAt, k, m)
+        : view(backend, a, aAt, [1, m, k]);
+      const right = transposeB
+        ? transposed(backend, bb, bAt, n, k)
+        : view(backend, bb, bAt, [1, k, n]);
       const product = plainMatMul(backend, left, right);
       (transposeA ? free : freeView)(backend, left);
       (transposeB ? free : freeView)(backend, right);

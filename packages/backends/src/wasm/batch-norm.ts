@@ -14,7 +14,12 @@ export const fusedBatchNorm: KernelFunc = ({ inputs, backend: b, attrs }) => {
   const C = x!.shape[x!.shape.length - 1];
   const perChannel = (t: TensorInfo | undefined) =>
     t == null || (t.shape.length === 1 && t.shape[0] === C && t.dtype === 'float32');
-  if (x!.dtype !== 'float32' || mean == null || variance == null || ![mean, variance, offset, scale].every(perChannel)) {
+  if (
+    x!.dtype !== 'float32' ||
+    mean == null ||
+    variance == null ||
+    ![mean, variance, offset, scale].every(perChannel)
+  ) {
     return base('FusedBatchNorm', backend, inputs as Record<string, TensorInfo>, attrs);
   }
   const s = alloc(backend, [C]);
@@ -22,7 +27,8 @@ export const fusedBatchNorm: KernelFunc = ({ inputs, backend: b, attrs }) => {
   const at = { s: offsetOf(backend, s), v: offsetOf(backend, variance) };
   const scaleAt = scale ? offsetOf(backend, scale) : -1;
   for (let c = 0; c < C; c++) {
-    heap[at.s + c] = (scaleAt < 0 ? 1 : heap[scaleAt + c]) / Math.sqrt(heap[at.v + c] + varianceEpsilon);
+    heap[at.s + c] =
+      (scaleAt < 0 ? 1 : heap[scaleAt + c]) / Math.sqrt(heap[at.v + c] + varianceEpsilon);
   }
   const centered = base('Sub', backend, { a: x!, b: mean });
   const scaled = base('Multiply', backend, { a: centered, b: s });

@@ -13,6 +13,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 type NodeRequire = (id: string) => unknown;
+interface PThreadState {
+  runningWorkers?: { unref?(): void }[];
+  unusedWorkers?: { unref?(): void }[];
+}
 interface WorkerThreads {
   Worker: new (
     filename: string,
@@ -89,7 +93,16 @@ export async function withNodeThreads<T>(threads: number, init: () => Promise<T>
   };
   tf.env().set(flag, true);
   try {
-    return await init();
+    const result = await init();
+    // pthreadpool's threads are started once and then wait for work; emscripten keeps a
+    // reference on each running worker, which would keep Node from ever exiting.
+    const module = (tf.engine().registry.wasm as unknown as { wasm?: { PThread?: PThreadState } })
+      ?.wasm;
+    const pool = module?.PThread;
+    for (const worker of [...(pool?.runningWorkers ?? []), ...(pool?.unusedWorkers ?? [])]) {
+      worker.unref?.();
+    }
+    return result;
   } finally {
     workerThreads.Worker = RealWorker;
     os.cpus = cpus;

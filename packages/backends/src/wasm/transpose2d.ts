@@ -36,6 +36,12 @@ export function transposeStrided(
 }
 
 /** dst [cols, rows] = transpose of src [rows, cols] (both dense). */
-export function transpose2d(heap: Float32Array, src: number, rows: number, cols: number, dst: number): void {
+export function transpose2d(
+  heap: Float32Array,
+  src: number,
+  rows: number,
+  cols: number,
+  dst: number,
+): void {
   transposeStrided(heap, src, rows, cols, cols, dst, rows);
 }

@@ -114,7 +114,13 @@ function pointwise(
   for (let m0 = 0; m0 < positions; m0 += chunk) {
     const M = Math.min(chunk, positions - m0);
     const lhs = alloc(backend, [1, rows, M]);
-    transpose2d(heapF32(backend), offsetOf(backend, left) + m0 * rows, M, rows, offsetOf(backend, lhs));
+    transpose2d(
+      heapF32(backend),
+      offsetOf(backend, left) + m0 * rows,
+      M,
+      rows,
+      offsetOf(backend, lhs),
+    );
     const rhs = view(backend, right, m0 * cols, [1, M, cols]);
     const part = matMul(backend, lhs, rhs);
     freeView(backend, rhs);
@@ -129,7 +135,11 @@ function pointwise(
 }
 
 /** acc + part (freeing part), or part itself first. */
-function accumulate(backend: WasmBackend, acc: TensorInfo | undefined, part: TensorInfo): TensorInfo {
+function accumulate(
+  backend: WasmBackend,
+  acc: TensorInfo | undefined,
+  part: TensorInfo,
+): TensorInfo {
   if (!acc) return part;
   const h = heapF32(backend);
   const from = offsetOf(backend, part);
