@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { gradConfigs } from 'virtual:face-tfjs-gradients';
 import { Rng } from '@face/core';
 import { expectClose } from '@face/test-support';
-import { registerGradients } from '@face/backends';
+import { registerGradients, useBackend } from '@face/backends';
 import { bundleTfjsGradients } from '../bundler/tfjs-gradients';
 import { randn } from './compare';
 
@@ -67,8 +67,15 @@ describe('the bundled gradients', () => {
   });
 });
 
-describe('the faster gradients equal tfjs-core own', () => {
+describe.each(['cpu', 'wasm'])('on %s, the faster gradients equal tfjs-core own', (backend) => {
   const rng = new Rng(8);
+  beforeAll(async () => {
+    const previous = tf.getBackend();
+    await useBackend(backend as 'cpu' | 'wasm');
+    return async () => {
+      await tf.setBackend(previous);
+    };
+  });
   /** Gradients of `f` with tfjs-core's configs for `kernels`, then with ours. */
   function both(kernels: string[], f: () => tf.Tensor[]): [Float32Array[], Float32Array[]] {
     const ours = kernels.map((k) => tf.getGradient(k));

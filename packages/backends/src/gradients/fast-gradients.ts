@@ -32,23 +32,28 @@ function reductionGradient(kernelName: string, divide: boolean): GradConfig {
 /**
  * PReLU y = x > 0 ? x : alpha * x:  dx = dy * (alpha + step(x) * (1 - alpha)),
  * dalpha = sum over broadcast axes of dy * min(x, 0), with min(x, 0) = x - relu(x).
+ * Only on wasm, whose compare and select kernels are slow; elsewhere tfjs-core's (on cpu its
+ * compare-and-select is the faster one).
  */
-const preluGradient: GradConfig = {
-  kernelName: 'Prelu',
-  inputsToSave: ['x', 'alpha'],
-  gradFunc: (dy, saved) => {
-    const [x, alpha] = saved;
-    const g = dy as Tensor;
-    return {
-      x: () => tf.mul(g, tf.add(alpha, tf.mul(tf.step(x), tf.sub(1, alpha)))),
-      alpha: () => {
-        const negative = tf.mul(g, tf.sub(x, tf.relu(x)));
-        const axes = tf.backend_util.getReductionAxes(alpha.shape, g.shape);
-        return tf.reshape(axes.length ? tf.sum(negative, axes) : negative, alpha.shape);
-      },
-    };
-  },
-};
+function preluGradient(fallback: GradConfig | undefined): GradConfig {
+  return {
+    kernelName: 'Prelu',
+    inputsToSave: ['x', 'alpha'],
+    gradFunc: (dy, saved, attrs) => {
+      if (fallback && tf.getBackend() !== 'wasm') return fallback.gradFunc(dy, saved, attrs);
+      const [x, alpha] = saved;
+      const g = dy as Tensor;
+      return {
+        x: () => tf.mul(g, tf.add(alpha, tf.mul(tf.step(x), tf.sub(1, alpha)))),
+        alpha: () => {
+          const negative = tf.mul(g, tf.sub(x, tf.relu(x)));
+          const axes = tf.backend_util.getReductionAxes(alpha.shape, g.shape);
+          return tf.reshape(axes.length ? tf.sum(negative, axes) : negative, alpha.shape);
+        },
+      };
+    },
+  };
+}
 
 /**
  * Batch norm y = (x - mean) * s + offset with s = scale / sqrt(variance + eps), per channel
@@ -92,7 +97,7 @@ export function fastGradients(
   return [
     reductionGradient('Sum', false),
     reductionGradient('Mean', true),
-    preluGradient,
+    preluGradient(original('Prelu')),
     batchNormGradient(original('FusedBatchNorm')),
   ];
 }
