@@ -2,7 +2,7 @@
 // packages/<name>/src, so no build is needed. Usage: node bench/run-ts.mjs bench/<script>.ts [args]
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -11,14 +11,15 @@ const require = createRequire(join(root, 'packages/backends/package.json'));
 const { build } = require('esbuild');
 const [script, ...args] = process.argv.slice(2);
 if (!script) throw new Error('usage: node bench/run-ts.mjs bench/<script>.ts [args]');
-// Inside the repo (bench/out/ is git-ignored) so Node resolves @tensorflow/* from node_modules.
-mkdirSync(join(root, 'bench', 'out'), { recursive: true });
-const dir = mkdtempSync(join(root, 'bench', 'out', 'run-'));
+// Under node_modules (ignored by git, eslint and prettier) so Node resolves @tensorflow/* from there.
+const cache = join(root, 'node_modules', '.cache', 'face-bench');
+mkdirSync(cache, { recursive: true });
+const dir = mkdtempSync(join(cache, 'run-'));
 const outfile = join(dir, 'bench.mjs');
 
 // The gradient bundler is TypeScript too: bundle it first, beside its package so that its own
 // imports (esbuild, tfjs-core) resolve from there.
-const bundlerOut = join(root, 'packages/backends/bundler/out/bundler.mjs');
+const bundlerOut = join(root, 'packages/backends/node_modules/.cache/face-bench/bundler.mjs');
 await build({
   entryPoints: [join(root, 'packages/backends/bundler/tfjs-gradients.ts')],
   bundle: true,
@@ -48,6 +49,8 @@ await build({
   external: ['@tensorflow/*'],
   nodePaths: [join(root, 'packages/backends/node_modules'), join(root, 'node_modules')],
   plugins: [facePackages, tfjsGradientsEsbuildPlugin()],
+  // Where the script's own files (e.g. a Python reference) are, once bundled elsewhere.
+  define: { __BENCH_SOURCE_DIR__: JSON.stringify(dirname(resolve(script))) },
   logLevel: 'warning',
 });
 process.argv = [process.argv[0], resolve(script), ...args];

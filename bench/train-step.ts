@@ -10,12 +10,12 @@
  *
  *   node bench/run-ts.mjs bench/train-step.ts [--models mobilefacenet,iresnet18] [--sizes 64,112]
  *     [--backends cpu,wasm,torch] [--batch 32] [--cpu-batch 4] [--cpu-sizes 64] [--steps 3]
- *     [--wasm-threads 1] [--profile]
+ *     [--wasm-threads 1] [--profile] [--child-timeout-s 900] [--variant missing-only]
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '@face/backends';
+import { registerGradients, useBackend, wasmKernelNames } from '@face/backends';
 import {
   IRESNET18,
   MOBILEFACENET,
@@ -32,6 +32,8 @@ process.argv.slice(2).forEach((a, i, all) => {
 const list = (k: string, d: string) => (args.get(k) ?? d).split(',');
 const num = (k: string, d: number) => Number(args.get(k) ?? d);
 const CLASSES = 1000;
+declare const __BENCH_SOURCE_DIR__: string; // set by bench/run-ts.mjs
+const PYTHON_SCRIPT = `${__BENCH_SOURCE_DIR__}/train_step.py`;
 
 interface Measured {
   msPerStep: number;
@@ -98,7 +100,19 @@ async function child(
   threads: number,
   profile: boolean,
 ): Promise<Measured> {
-  await useBackend(backend, { threads });
+  if (args.get('variant') === 'missing-only' && backend === 'wasm') {
+    // For comparison: tfjs-core's gradients and only the four kernels wasm lacks, none of
+    // the faster replacements (their originals are put back).
+    await import('@tensorflow/tfjs-backend-wasm');
+    const { replaced } = wasmKernelNames();
+    const originals = replaced.map((k) => tf.getKernel(k, 'wasm'));
+    await useBackend('wasm', { threads, gradients: false });
+    registerGradients({ fast: false });
+    replaced.forEach((k, i) => {
+      tf.unregisterKernel(k, 'wasm');
+      tf.registerKernel(originals[i]);
+    });
+  } else await useBackend(backend, { threads });
   const spec = model === 'mobilefacenet' ? MOBILEFACENET(size, CLASSES) : IRESNET18(size, CLASSES);
   const m = buildModel(spec);
   const { x, labels } = syntheticBatch(spec, batch);
@@ -135,11 +149,10 @@ async function child(
 }
 
 function torch(model: string, size: number, batch: number, steps: number): Measured {
-  const script = fileURLToPath(new URL('../../train_step.py', import.meta.url));
   const line = execFileSync(
     '/usr/bin/python3',
     [
-      script,
+      PYTHON_SCRIPT,
       '--model',
       model,
       '--size',
@@ -193,11 +206,14 @@ async function main() {
     t: number,
   ): Measured => {
     const flags = [
+      ...(args.has('variant') ? ['--variant', args.get('variant')!] : []),
       `--child`,
       `${model}:${size}:${backend}:${b}:${s}:${t}`,
       ...(args.has('profile') ? ['--profile'] : []),
     ];
     const out = execFileSync(process.execPath, [self, ...flags], {
+      // Out of wasm memory with threads can hang (a pthread traps, the pool waits forever).
+      timeout: num('child-timeout-s', 900) * 1000,
       encoding: 'utf8',
       maxBuffer: 1 << 26,
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -218,12 +234,7 @@ async function main() {
     const peak = (t: number) => {
       const out = execFileSync(
         '/usr/bin/python3',
-        [
-          fileURLToPath(new URL('../../train_step.py', import.meta.url)),
-          '--peak',
-          '--threads',
-          String(t),
-        ],
+        [PYTHON_SCRIPT, '--peak', '--threads', String(t)],
         { encoding: 'utf8' },
       );
       return (JSON.parse(out.trim()) as { matmul_gflops: number }).matmul_gflops;
@@ -239,7 +250,9 @@ async function main() {
     for (const size of sizes) {
       const print = (name: string, r: Measured, ref?: Measured) => {
         const ratio = ref ? `${(r.imagesPerS / ref.imagesPerS).toFixed(2)}x` : '';
-        console.log(`| ${model} | ${size}x${size} | ${name} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imagesPerS.toFixed(2)} | ${ratio} |`);
+        console.log(
+          `| ${model} | ${size}x${size} | ${name} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imagesPerS.toFixed(2)} | ${ratio} |`,
+        );
       };
       // wasm memory is 32-bit (4 GiB): at 112x112 a batch of 32 may not fit, so halve it
       // until it does, and also run PyTorch at that batch.
@@ -266,7 +279,13 @@ async function main() {
         }
       }
       if (wasm) {
-        print(`tfjs wasm + @face/backends, ${threads} thread(s)`, wasm, ref);
+        print(
+          args.get('variant') === 'missing-only'
+            ? `tfjs wasm, only the 4 missing kernels, ${threads} thread(s)`
+            : `tfjs wasm + @face/backends, ${threads} thread(s)`,
+          wasm,
+          ref,
+        );
         if (wasm.kernels) profiles.push([`${model} ${size}x${size}, batch ${wasmBatch}`, wasm]);
       }
       if (backends.includes('cpu') && list('cpu-sizes', '64').map(Number).includes(size)) {

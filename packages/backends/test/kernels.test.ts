@@ -41,6 +41,7 @@ const convCases: ConvCase[] = [
   { n: 2, h: 6, w: 7, c: 3, k: [2, 3], s: [1, 2], pad: 'valid', out: 2 },
   { n: 1, h: 10, w: 6, c: 5, k: [3, 2], s: [2, 1], pad: explicit, out: 3 },
   { n: 4, h: 4, w: 4, c: 8, k: [4, 4], s: [1, 1], pad: 'valid', out: 6 },
+  { n: 3, h: 5, w: 3, c: 4, k: [5, 3], s: [2, 2], pad: 'valid', out: 1 }, // global, multiplier 1
   { n: 2, h: 11, w: 11, c: 3, k: [3, 3], s: [2, 2], pad: 'same', out: 1 },
 ];
 const name = (c: ConvCase) =>
@@ -208,6 +209,8 @@ describe('other kernels match the cpu backend', () => {
     [[4, 5, 6, 3], [0, 2], false],
     [[6, 7], [0], true],
     [[5], [0], false],
+    [[3, 2, 9000], [0, 1], false], // wider than XNNPACK's pool handles: summed in JS
+    [[4, 20000], [0], true],
   ] as const)('Sum and Mean of %j over %j keepDims=%s', async (shape, axes, keep) => {
     const x = randn(rng, [...shape]);
     record('Sum', await wasmVsCpu(() => tf.sum(tf.tensor(x, [...shape]), [...axes], keep)));

@@ -13,10 +13,11 @@ import {
   offsetOf,
   view,
   withShape,
+  zeros,
 } from '../heap';
 import { padBottomRight } from '../layout';
 import { reduceRows } from '../reduce-rows';
-import { convGeometry, phaseGrid } from './geometry';
+import { convGeometry, isGlobal, phaseGrid } from './geometry';
 import { channelLastPhases } from './phase-planes';
 
 /**
@@ -39,7 +40,23 @@ export const depthwiseConv2dNativeBackpropFilter: KernelFunc = ({
   const { rows, cols } = grid;
   const CM = inC * multiplier;
   const P = batch * rows * cols;
-
+  if (multiplier === 1 && isGlobal(g)) {
+    // GDC (one output pixel over the whole input): dW[k, c] = sum_n x[n, k, c] * dy[n, c], a
+    // few MACs per weight; in JS (the wasm broadcast multiply took ~40 ns per element here).
+    const taps = kH * kW;
+    const dw = zeros(backend, filterShape);
+    const heap = heapF32(backend);
+    const [xAt, dyAt, dwAt] = [offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, dw)];
+    for (let n = 0; n < batch; n++) {
+      for (let k = 0; k < taps; k++) {
+        const row = xAt + (n * taps + k) * inC;
+        const to = dwAt + k * inC;
+        const d = dyAt + n * inC;
+        for (let c = 0; c < inC; c++) heap[to + c] += heap[row + c] * heap[d + c];
+      }
+    }
+    return dw;
+  }
   const { phases, phaseSize } = channelLastPhases(backend, x, g, grid);
   const dyGrid = withShape(padBottomRight(backend, dy, rows, cols), [P, CM]);
   const result = alloc(backend, [kH, kW, inC, multiplier]);

@@ -87,3 +87,12 @@ export function phaseGrid(g: ConvGeometry): PhaseGrid {
   // One extra row: a run that starts at column qW > 0 ends qW elements into the next row.
   return { qH, qW, rows: g.outH + qH + (qW > 0 ? 1 : 0), cols: g.outW + qW };
 }
+
+/** One output pixel whose window is exactly the unpadded input (a global depthwise conv, GDC). */
+export const isGlobal = (g: ConvGeometry): boolean =>
+  g.outH === 1 &&
+  g.outW === 1 &&
+  g.padTop === 0 &&
+  g.padLeft === 0 &&
+  g.inH === g.kH &&
+  g.inW === g.kW;
