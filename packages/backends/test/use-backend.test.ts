@@ -1,8 +1,13 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { InvalidArgumentError } from '@face/core';
-import { BackendUnavailableError, useBackend, wasmKernelNames } from '@face/backends';
+import { FaceError, InvalidArgumentError } from '@face/core';
+import {
+  BackendUnavailableError,
+  registerWasmKernels,
+  useBackend,
+  wasmKernelNames,
+} from '@face/backends';
 
 const missing = (name: string) => () => Promise.reject(new Error(`Cannot find module '${name}'`));
 const noBindings = {
@@ -112,5 +117,18 @@ describe('useBackend', () => {
     expect(s.gradients).toBeNull();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^@face\/backends: using wasm, 1 thread\(s\)/);
+  });
+
+  it('registerWasmKernels refuses to run before the wasm backend is imported', async () => {
+    await useBackend('wasm');
+    const conv = tf.getKernel('Conv2D', 'wasm');
+    tf.unregisterKernel('Conv2D', 'wasm');
+    try {
+      expect(() => registerWasmKernels()).toThrow(FaceError);
+      expect(() => registerWasmKernels()).toThrow(/import '@tensorflow\/tfjs-backend-wasm' first/);
+    } finally {
+      tf.registerKernel(conv);
+    }
+    expect(registerWasmKernels()).toEqual([]); // already registered: idempotent
   });
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { FaceError } from '@face/core';
 import { captureBase, isOurs, markOurs } from './base';
 import { wasmKernels } from './kernels';
 
@@ -10,6 +11,13 @@ import { wasmKernels } from './kernels';
  * Returns the kernel names registered by this call.
  */
 export function registerWasmKernels(): string[] {
+  if (!tf.getKernel('Conv2D', 'wasm')) {
+    // Registering first would let the backend's own registration overwrite the replacements.
+    throw new FaceError(
+      "registerWasmKernels: the wasm backend's kernels are not registered yet: import " +
+        "'@tensorflow/tfjs-backend-wasm' first (useBackend('wasm') does)",
+    );
+  }
   const done: string[] = [];
   for (const { kernelName, kernelFunc } of wasmKernels) {
     const existing = captureBase(kernelName);
