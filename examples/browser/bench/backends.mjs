@@ -30,11 +30,9 @@ const uptime = () =>
 const rows = [];
 const load = { before: uptime() };
 
-// Node: the same TypeScript modules, loaded through Vite's SSR loader; gradients from the
-// @tensorflow/tfjs bundle (tfjs-core's Node build registers none).
-await import('@tensorflow/tfjs');
-await import('@tensorflow/tfjs-backend-wasm');
-const tf = await import('@tensorflow/tfjs-core');
+// Node: the same TypeScript modules, loaded through Vite's SSR loader; backends (with gradients
+// and wasm's training kernels) from @face/backends.
+const { useBackend } = await import('@face/backends');
 const vite = await createServer({
   root,
   logLevel: 'error',
@@ -46,8 +44,7 @@ const { configFromQuery } = await vite.ssrLoadModule('/src/demo/config.ts');
 for (const name of names) {
   for (const backend of ['cpu', 'wasm']) {
     if (skip.has(`node-${backend}`)) continue;
-    await tf.setBackend(backend);
-    await tf.ready();
+    await useBackend(backend);
     const speed = await measureDemo(configFromQuery(CONFIGS[name]), RUN);
     rows.push({ config: name, where: 'Node 20', ...speed });
     console.error(name, 'node', backend, JSON.stringify(speed));
