@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectClose, expectNoLeak } from '@face/test-support';
 import { InvalidArgumentError } from '@face/core';
-import { normalizeImage } from '@face/data';
+import { normalize, normalizeImage } from '@face/data';
 
 describe('normalizeImage', () => {
   it('maps 0..255 to [-1, 1] by default', async () => {
@@ -10,6 +10,12 @@ describe('normalizeImage', () => {
     const y = await expectNoLeak(() => normalizeImage(x));
     expectClose(y, [[[[-1, 0, 1, -0.6]]]]);
     tf.dispose([x, y]);
+  });
+
+  it('normalize() keeps no tensor (its argument check runs on a probe it disposes)', async () => {
+    await expectNoLeak(() => {
+      normalize({ mean: [0.5, 0.4, 0.3] });
+    });
   });
 
   it('normalizes per channel', () => {

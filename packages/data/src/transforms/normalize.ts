@@ -30,8 +30,10 @@ export function normalizeImage<T extends tf.Tensor>(images: T, options: Normaliz
 
 /** `normalizeImage` as a pipeline step: (x / 255 - mean) / std, InsightFace's [-1, 1] by default. */
 export function normalize(options: NormalizeOptions = {}): Transform {
-  // Validate now, not at the first batch.
-  tf.tidy(() => normalizeImage(tf.zeros([1, 1, 1, 3]), options));
+  // Validate now, not at the first batch (the probe's result is disposed too: no tensor is kept).
+  tf.tidy(() => {
+    normalizeImage(tf.zeros([1, 1, 1, 3]), options);
+  });
   const { mean = 0.5, std = 0.5 } = options;
   const channel = (v: number | readonly number[], c: number) =>
     typeof v === 'number' ? v : v.length === 1 ? v[0] : v[c];

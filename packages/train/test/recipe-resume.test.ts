@@ -1,0 +1,80 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeRecipeProblem, recipeBits, type RecipeName } from './helpers/recipe-problem';
+import { runChild } from './helpers/run-child';
+
+const root = mkdtempSync(join(tmpdir(), 'face-recipe-resume-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const log = (dir: string) => readFileSync(join(dir, 'log.jsonl'), 'utf8');
+
+async function uninterrupted(recipe: RecipeName) {
+  const dir = join(root, `${recipe}-full`);
+  const p = makeRecipeProblem(recipe, dir);
+  await p.fit();
+  const bits = recipeBits(p);
+  const histories = p.runs.map((r) => r.trainer.history);
+  p.dispose();
+  return { dir, bits, histories };
+}
+
+describe('recipes resume exactly', () => {
+  it('joint: SIGKILL mid-epoch, resume, equals an uninterrupted run bit for bit', async () => {
+    const full = await uninterrupted('joint');
+    const dir = join(root, 'joint-killed');
+    // 3 batches per epoch; checkpoints every 2 updates: the latest before update 5 is update 4.
+    const run = await runChild(
+      { FACE_CHILD_MODE: 'train', FACE_RECIPE: 'joint', FACE_DIR: dir, FACE_HANG_AT_STEP: '5' },
+      'recipe-child.ts',
+    );
+    expect(await run.waitFor(['HANG', 'FINISHED'])).toBe('HANG 5');
+    run.child.kill('SIGKILL');
+    await run.exited;
+    expect(existsSync(join(dir, 'model'))).toBe(false);
+
+    const p = makeRecipeProblem('joint', dir);
+    await p.resume();
+    expect(p.runs[0].trainer.position).toEqual({ epoch: 1, batchInEpoch: 1, step: 4 });
+    await p.fit();
+    expect(recipeBits(p)).toEqual(full.bits);
+    expect(p.runs[0].trainer.history).toEqual(full.histories[0]);
+    expect(log(dir)).toEqual(log(full.dir));
+    expect(existsSync(join(dir, 'model', 'face-model.json'))).toBe(true);
+    p.dispose();
+  });
+
+  it('sequential: killed in phase 2 after a torn checkpoint write; the torn one is never loaded', async () => {
+    const full = await uninterrupted('sequential');
+    const dir = join(root, 'sequential-torn');
+    // 4 batches per epoch. Phase 1 (1 epoch) saves at updates 2, 4 and 4 (epoch end); phase 2 at
+    // 2, 4, ...: the 5th save overall (phase 2, update 4) is killed halfway through its weights.
+    const run = await runChild(
+      {
+        FACE_CHILD_MODE: 'write',
+        FACE_RECIPE: 'sequential',
+        FACE_DIR: dir,
+        FACE_HANG_AT_SAVE: '5',
+      },
+      'recipe-child.ts',
+    );
+    expect(await run.waitFor(['MIDWRITE', 'FINISHED'])).toBe('MIDWRITE');
+    run.child.kill('SIGKILL');
+    await run.exited;
+    const phase2 = join(dir, 'phase2', 'checkpoints');
+    const temps = readdirSync(phase2).filter((n) => n.startsWith('.tmp-'));
+    expect(temps).toHaveLength(1);
+    expect(existsSync(join(phase2, temps[0], 'manifest.json'))).toBe(false);
+    expect(statSync(join(phase2, temps[0], 'weights.bin')).size).toBeGreaterThan(0);
+
+    const p = makeRecipeProblem('sequential', dir);
+    const info = (await p.resume()) as { phase2: { step: number } | null };
+    expect(info.phase2?.step).toBe(2);
+    await p.fit();
+    expect(recipeBits(p)).toEqual(full.bits);
+    expect(p.runs[1].trainer.history).toEqual(full.histories[1]);
+    expect(readdirSync(phase2).filter((n) => n.startsWith('.'))).toEqual([]);
+    p.dispose();
+  });
+});
