@@ -31,7 +31,13 @@ function panel(
 ): string {
   const all = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.y));
   if (all.length === 0) return '';
-  const [left, top, right, bottom] = [x0 + 56, 36, x0 + width - 12, height - 44];
+  // The legend sits between the title and the plot, one entry per row.
+  const [left, top, right, bottom] = [
+    x0 + 56,
+    34 + 16 * series.length,
+    x0 + width - 12,
+    height - 44,
+  ];
   const xs = all.map((p) => p.x);
   const [xMin, xMax] = [Math.min(...xs), Math.max(...xs, Math.min(...xs) + 1)];
   let [yMin, yMax] = yRange ?? [Math.min(...all.map((p) => p.y)), Math.max(...all.map((p) => p.y))];
@@ -48,9 +54,10 @@ function panel(
       `<text x="${left - 6}" y="${py(t) + 4}" text-anchor="end" font-size="11">${label(t)}</text>`,
     );
   }
-  for (const t of ticks(xMin, xMax, Math.min(6, xMax - xMin + 1))) {
+  const xStep = Math.max(1, Math.ceil((xMax - xMin) / 6));
+  for (let t = Math.ceil(xMin); t <= xMax; t += xStep) {
     parts.push(
-      `<text x="${px(t)}" y="${bottom + 16}" text-anchor="middle" font-size="11">${label(Math.round(t * 10) / 10)}</text>`,
+      `<text x="${px(t)}" y="${bottom + 16}" text-anchor="middle" font-size="11">${t}</text>`,
     );
   }
   for (const m of markers) {
@@ -58,7 +65,7 @@ function panel(
       `<line x1="${px(m.x)}" x2="${px(m.x)}" y1="${top}" y2="${bottom}" stroke="#888" stroke-dasharray="4 3"/>`,
     );
     parts.push(
-      `<text x="${px(m.x) + 4}" y="${top + 12}" font-size="11" fill="#555">${esc(m.text)}</text>`,
+      `<text x="${px(m.x) + 4}" y="${bottom - 6}" font-size="11" fill="#555">${esc(m.text)}</text>`,
     );
   }
   parts.push(
@@ -75,11 +82,11 @@ function panel(
       parts.push(
         `<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="2.5" fill="${color}"/>`,
       );
-    const ly = top + 14 + i * 16;
+    const ly = 40 + i * 16;
     parts.push(
-      `<line x1="${right - 150}" x2="${right - 132}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="2"/>`,
+      `<line x1="${left}" x2="${left + 18}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="2"/>`,
     );
-    parts.push(`<text x="${right - 128}" y="${ly}" font-size="11">${esc(s.name)}</text>`);
+    parts.push(`<text x="${left + 24}" y="${ly}" font-size="11">${esc(s.name)}</text>`);
   });
   return parts.join('\n');
 }
@@ -93,7 +100,7 @@ export function trainingCurvesSvg(
   metrics: readonly Series[],
   markers: readonly { x: number; text: string }[] = [],
 ): string {
-  const [width, height] = [440, 300];
+  const [width, height] = [440, 340];
   const body = [
     panel('Training loss', loss, { x0: 0, width, height, xLabel: 'epoch' }, markers),
     panel(
