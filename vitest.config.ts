@@ -39,6 +39,17 @@ export default defineConfig({
     projects: [
       ...unit,
       {
+        // The example programs, run at a tiny size against the packages' sources.
+        resolve: { alias },
+        test: {
+          name: 'examples',
+          root: `${root}examples`,
+          include: ['*/test/**/*.test.mjs'],
+          setupFiles: [`${packagesDir}/test-support/src/setup.ts`],
+          testTimeout: 120_000,
+        },
+      },
+      {
         // Packs every package, installs the tarballs in a scratch project and imports them
         // from ESM and CJS: what a user meets after `npm install @face/<name>`. Needs `pnpm build`.
         resolve: { alias },

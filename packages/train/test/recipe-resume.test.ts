@@ -78,3 +78,62 @@ describe('recipes resume exactly', () => {
     p.dispose();
   });
 });
+
+describe('online label smoothing state', () => {
+  it('travels in checkpoints: a stopped run, resumed, ends where an uninterrupted one does', async () => {
+    const { classificationRecipe } = await import('@face/train');
+    const { tinyBackbone, tinyData } = await import('./helpers/tiny');
+    const data = tinyData({ identities: 8, unseen: 3, images: 6, pairs: 10 });
+    const make = (dir: string, stopAt?: number) => {
+      const backbone = tinyBackbone({ filters: [4], embeddingDim: 8 });
+      const run = classificationRecipe({
+        backbone,
+        train: data.train,
+        epochs: 3,
+        batchSize: 8,
+        labelSmoothing: { online: true, alpha: 0.5 },
+        out: dir,
+        checkpoint: { everySteps: 2 },
+        callbacks: stopAt
+          ? [
+              {
+                name: 'stop',
+                order: 50,
+                onBatchEnd: (l, t) =>
+                  l.step === stopAt ? t.requestStop('callback', 'test stop') : undefined,
+              },
+            ]
+          : [],
+      });
+      return { backbone, run };
+    };
+    const bits = (run: {
+      trainer: {
+        variables: readonly { name: string; variable: { dataSync(): ArrayLike<number> } }[];
+        stateVariables: readonly { name: string; variable: { dataSync(): ArrayLike<number> } }[];
+      };
+    }) =>
+      Object.fromEntries(
+        [...run.trainer.variables, ...run.trainer.stateVariables].map((v) => [
+          v.name,
+          Array.from(new Uint32Array(Float32Array.from(v.variable.dataSync()).buffer)),
+        ]),
+      );
+    const full = make(join(root, 'ols-full'));
+    await full.run.fit();
+    const expected = bits(full.run);
+    const olsState = full.run.trainer.snapshot().callbacks['recipe:state'];
+    full.run.dispose();
+
+    const dir = join(root, 'ols-stopped');
+    const stopped = make(dir, 11); // 4 batches per epoch: stops in epoch 2, after the checkpoint at 10
+    expect((await stopped.run.fit()).stopReason?.kind).toBe('callback');
+    stopped.run.dispose();
+    const resumed = make(dir);
+    expect((await resumed.run.resume())?.step).toBe(10);
+    await resumed.run.fit();
+    expect(bits(resumed.run)).toEqual(expected);
+    expect(resumed.run.trainer.snapshot().callbacks['recipe:state']).toEqual(olsState);
+    resumed.run.dispose();
+  });
+});
