@@ -158,3 +158,66 @@ describe('face train', () => {
     expect(single.err).toMatch(/jointRecipe: train must be at least 2 images per identity/);
   });
 });
+
+describe('face train --backbone dlib-resnet', () => {
+  it('fine-tunes the pretrained dlib ResNet with a margin head (sequential recipe, early blocks frozen)', async () => {
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    const weights = join(require.resolve('@vladmandic/face-api/package.json'), '..', 'model');
+    const out = join(root, 'dlib');
+    const r = await face(
+      'train',
+      '--data',
+      'synthetic',
+      '--identities',
+      '2',
+      '--images-per-identity',
+      '2',
+      '--backbone',
+      'dlib-resnet',
+      '--weights',
+      weights,
+      '--trainable-from',
+      'fc',
+      '--recipe',
+      'sequential',
+      '--epochs',
+      '1',
+      '--batch',
+      '4',
+      '--val-identities',
+      '0',
+      '--val-images',
+      '0',
+      '--backend',
+      'cpu',
+      '--out',
+      out,
+    );
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/model: dlib-resnet \(5,614,592 parameters, 150 px\)/);
+    const manifest = JSON.parse(readFileSync(join(out, 'model', 'face-model.json'), 'utf8'));
+    expect(manifest).toMatchObject({
+      imageSize: 150,
+      embeddingDim: 128,
+      head: { className: 'ArcFace' },
+      meta: { backbone: 'dlib-resnet' },
+    });
+    expect(existsSync(join(out, 'phase1'))).toBe(false); // no softmax phase for a pretrained backbone
+    // Frozen blocks are not trained: only the projection and the head are variables of the run.
+    const checkpoints = join(out, 'phase2', 'checkpoints');
+    const latest = readdirSync(checkpoints)
+      .filter((n) => n.startsWith('step-'))
+      .sort()
+      .at(-1)!;
+    const tensors = JSON.parse(readFileSync(join(checkpoints, latest, 'manifest.json'), 'utf8'))
+      .tensors as { role: string; name: string }[];
+    expect(
+      tensors
+        .filter((t) => t.role === 'variable')
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['fc/kernel', 'head/weight']);
+  }, 120_000);
+});

@@ -79,13 +79,13 @@ describe('recipes resume exactly', () => {
   });
 });
 
-describe('online label smoothing state', () => {
-  it('travels in checkpoints: a stopped run, resumed, ends where an uninterrupted one does', async () => {
+describe('state outside the variables travels in checkpoints', () => {
+  it('online label smoothing and DropBlock: a stopped run, resumed, ends where an uninterrupted one does', async () => {
     const { classificationRecipe } = await import('@face/train');
     const { tinyBackbone, tinyData } = await import('./helpers/tiny');
     const data = tinyData({ identities: 8, unseen: 3, images: 6, pairs: 10 });
     const make = (dir: string, stopAt?: number) => {
-      const backbone = tinyBackbone({ filters: [4], embeddingDim: 8 });
+      const backbone = tinyBackbone({ filters: [4], embeddingDim: 8, dropBlock: true });
       const run = classificationRecipe({
         backbone,
         train: data.train,
@@ -123,6 +123,8 @@ describe('online label smoothing state', () => {
     await full.run.fit();
     const expected = bits(full.run);
     const olsState = full.run.trainer.snapshot().callbacks['recipe:state'];
+    const dropBlockState = full.run.trainer.snapshot().callbacks['recipe:drop-block'];
+    expect(dropBlockState).toMatchObject({ 'tiny.dropblock': { step: 12 } });
     full.run.dispose();
 
     const dir = join(root, 'ols-stopped');
@@ -134,6 +136,7 @@ describe('online label smoothing state', () => {
     await resumed.run.fit();
     expect(bits(resumed.run)).toEqual(expected);
     expect(resumed.run.trainer.snapshot().callbacks['recipe:state']).toEqual(olsState);
+    expect(resumed.run.trainer.snapshot().callbacks['recipe:drop-block']).toEqual(dropBlockState);
     resumed.run.dispose();
   });
 });

@@ -87,7 +87,8 @@ export const trainCommand: Command = {
     },
     'classification-epochs': {
       type: 'string',
-      description: 'sequential: epochs of the softmax phase (0 skips it; default --epochs)',
+      description:
+        'sequential: epochs of the softmax phase (0 skips it; default --epochs, 0 for dlib-resnet)',
       value: 'n',
     },
     batch: BATCH_FLAG,
@@ -116,7 +117,12 @@ export const trainCommand: Command = {
       value: 'name',
       choices: OPTIMIZER_KINDS,
     },
-    lr: { type: 'string', description: 'learning rate (default 1e-3; 0.1 for sgd)', value: 'x' },
+    lr: {
+      type: 'string',
+      description:
+        'learning rate (default 1e-3; 0.1 for sgd); a pretrained backbone learns at a tenth of it',
+      value: 'x',
+    },
     'weight-decay': { type: 'string', description: 'weight decay', default: '5e-4', value: 'x' },
     schedule: {
       type: 'string',
@@ -300,7 +306,8 @@ async function train(v: Values, io: Io): Promise<number> {
     const run = sequentialRecipe({
       ...common,
       classification: {
-        epochs: classificationEpochs ?? epochs,
+        // A pretrained backbone goes straight to the margin head (its embedding is trained already).
+        epochs: classificationEpochs ?? (backbone.pretrained ? 0 : epochs),
         batchSize: batch,
         labelSmoothing: smoothing,
         ...(common.optimizer ? { optimizer: common.optimizer } : {}),

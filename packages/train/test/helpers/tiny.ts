@@ -2,7 +2,7 @@
 // (The cpu backend's convolution gradients are ~75x slower than its forward pass, so the
 // backbones of @face/layers at 64 px are out of reach of a unit test.)
 import * as tfl from '@tensorflow/tfjs-layers';
-import { convNormAct } from '@face/layers';
+import { DropBlock2D, convNormAct } from '@face/layers';
 import {
   SyntheticFaces,
   splitByIdentity,
@@ -17,11 +17,14 @@ export function tinyBackbone({
   filters = [8, 16],
   embeddingDim = 16,
   seed = 1,
+  dropBlock = false,
 }: {
   size?: number;
   filters?: number[];
   embeddingDim?: number;
   seed?: number;
+  /** A DropBlock layer (p 0.3 reached over 4 steps, 3x3 blocks) after the first block. */
+  dropBlock?: boolean;
 } = {}): tfl.LayersModel {
   const input = tfl.input({ shape: [size, size, 3], name: 'tiny.input' });
   let x: tfl.SymbolicTensor = input;
@@ -33,6 +36,14 @@ export function tinyBackbone({
       name: `tiny.conv${i + 1}`,
       seed,
     });
+    if (dropBlock && i === 0)
+      x = new DropBlock2D({
+        p: 0.3,
+        blockSize: 3,
+        scheduleSteps: 4,
+        seed: 7,
+        name: 'tiny.dropblock',
+      }).apply(x) as tfl.SymbolicTensor;
   });
   x = tfl.layers.flatten({ name: 'tiny.flatten' }).apply(x) as tfl.SymbolicTensor;
   x = tfl.layers
