@@ -22,17 +22,20 @@ const { values: o } = parseArgs({
     'scratch-size': { type: 'string', default: '32' },
     pairs: { type: 'string', default: '300' },
     seed: { type: 'string', default: '0' },
+    weights: { type: 'string' },
+    lr: { type: 'string', default: '1e-3' },
+    'backbone-lr-scale': { type: 'string', default: '0.1' },
+    scale: { type: 'string', default: '16' },
+    margin: { type: 'string', default: '0.2' },
   },
 });
 const t0 = Date.now();
 const backend = await selectBackend(o.backend, console.log);
 const seed = Number(o.seed);
 const far = [0.01, 0.1];
-const weights = join(
-  createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json'),
-  '..',
-  'model',
-);
+const weights =
+  o.weights ??
+  join(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json'), '..', 'model');
 const people = (size) =>
   new SyntheticFaces({
     identities: Number(o.identities),
@@ -83,8 +86,16 @@ const record = (name, r, seconds) => {
       epochs: Number(o.epochs),
       batchSize: 16,
       head: 'arcface',
-      headOptions: { scale: 32, margin: 0.3 },
-      optimizer: { kind: 'adamw', lr: 1e-3, backboneLrScale: 0.1 },
+      headOptions: { scale: Number(o.scale), margin: Number(o.margin) },
+      // The fresh head learns fast; the pretrained backbone slowly, after a warm-up, so that the
+      // head's first random gradients do not undo what the backbone knows.
+      optimizer: {
+        kind: 'adamw',
+        lr: Number(o.lr),
+        headLrScale: 10,
+        backboneLrScale: Number(o['backbone-lr-scale']),
+      },
+      schedule: { kind: 'cosine', warmupEpochs: 1 },
     },
     progress: { mode: 'lines' },
   });

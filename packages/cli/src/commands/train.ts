@@ -120,7 +120,7 @@ export const trainCommand: Command = {
     lr: {
       type: 'string',
       description:
-        'learning rate (default 1e-3; 0.1 for sgd); a pretrained backbone learns at a tenth of it',
+        'learning rate (default 1e-3; 0.1 for sgd); with dlib-resnet the margin head learns at 10x, the backbone at 0.1x',
       value: 'x',
     },
     'weight-decay': { type: 'string', description: 'weight decay', default: '5e-4', value: 'x' },
@@ -317,7 +317,12 @@ async function train(v: Values, io: Io): Promise<number> {
         batchSize: batch,
         head: head ?? 'arcface',
         headOptions,
-        optimizer: { ...common.optimizer, backboneLrScale: backbone.pretrained ? 0.1 : 1 },
+        // A pretrained backbone learns slowly and its fresh head fast, so that the head's first
+        // random gradients do not undo what the backbone knows.
+        optimizer: {
+          ...common.optimizer,
+          ...(backbone.pretrained ? { backboneLrScale: 0.1, headLrScale: 10 } : {}),
+        },
       },
     });
     fit = async () => Object.values(await run.fit()).filter((r): r is FitResult => r !== null);
