@@ -341,7 +341,7 @@ export class RecipeRun {
 
   /**
    * Trains until `epochs` (counting resumed epochs) or a stop (early stopping, NaN guard), then
-   * saves the model (backbone + head) to `modelDir` if training completed. Refuses, before writing
+   * saves the model (backbone + head) to `modelDir` if training completed (or early stopping ended it; not after a NaN). Refuses, before writing
    * anything, a run directory that holds another configuration's checkpoints, or a run it did not
    * resume from.
    */
@@ -357,7 +357,8 @@ export class RecipeRun {
         );
     }
     const result = await this.trainer.fit(this.source, { epochs: this.epochs });
-    if (this.modelDir && result.stopReason === null) await this.save(this.modelDir);
+    const completed = result.stopReason === null || result.stopReason.kind === 'early-stopping';
+    if (this.modelDir && completed) await this.save(this.modelDir);
     return result;
   }
 
