@@ -341,9 +341,9 @@ export class RecipeRun {
 
   /**
    * Trains until `epochs` (counting resumed epochs) or a stop (early stopping, NaN guard), then
-   * saves the model (backbone + head) to `modelDir` if training completed (or early stopping ended it; not after a NaN). Refuses, before writing
-   * anything, a run directory that holds another configuration's checkpoints, or a run it did not
-   * resume from.
+   * saves the model (backbone + head) to `modelDir`, unless a NaN or a callback stopped training.
+   * Refuses, before writing anything, a run directory that holds another configuration's
+   * checkpoints, or a run it did not resume from.
    */
   async fit(): Promise<FitResult> {
     if (this.manager) {
