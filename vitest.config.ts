@@ -1,6 +1,7 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { tfjsGradientsVitePlugin } from './packages/backends/bundler/tfjs-gradients';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const packagesDir = `${root}packages`;
@@ -24,6 +25,8 @@ const packages = readdirSync(packagesDir).filter((name) =>
 
 const unit: TestProjectInlineConfiguration[] = packages.map((name) => ({
   resolve: { alias },
+  // @face/backends imports tfjs-core's gradients through a virtual module its build also serves.
+  plugins: [tfjsGradientsVitePlugin()],
   test: {
     name,
     root: `${packagesDir}/${name}`,
@@ -53,6 +56,7 @@ export default defineConfig({
         // Packs every package, installs the tarballs in a scratch project and imports them
         // from ESM and CJS: what a user meets after `npm install @face/<name>`. Needs `pnpm build`.
         resolve: { alias },
+        plugins: [tfjsGradientsVitePlugin()],
         test: {
           name: 'publish',
           root: `${root}test`,

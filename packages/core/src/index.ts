@@ -5,6 +5,8 @@ export {
   checkOneOf,
   checkRank,
   checkLabels,
+  checkBoolean,
+  checkOptions,
   type NumberBounds,
 } from './validate';
 export { Rng, type RngState } from './rng';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkBoolean,
   checkInteger,
+  checkOptions,
   checkLabels,
   checkNumber,
   checkOneOf,
@@ -40,5 +42,23 @@ describe('argument checks', () => {
     expect(() => checkLabels('f', 'labels', [0, -1])).toThrow(InvalidArgumentError);
     expect(() => checkLabels('f', 'labels', [0, 1.5])).toThrow(InvalidArgumentError);
     expect(() => checkLabels('f', 'labels', [0, 1, 4], 5)).not.toThrow();
+  });
+});
+
+describe('option checks', () => {
+  it('checkBoolean accepts booleans, applies a fallback and names bad values', () => {
+    expect(checkBoolean('f', 'flag', true)).toBe(true);
+    expect(checkBoolean('f', 'flag', undefined, false)).toBe(false);
+    expect(() => checkBoolean('f', 'flag', 'yes')).toThrow('f: flag must be a boolean, got "yes"');
+    expect(() => checkBoolean('f', 'flag', undefined)).toThrow(InvalidArgumentError);
+  });
+
+  it('checkOptions rejects misspelt option names instead of dropping them', () => {
+    expect(checkOptions('ArcFace', { scale: 64 }, ['scale', 'margin'])).toEqual({ scale: 64 });
+    expect(checkOptions('ArcFace', undefined, ['scale'])).toEqual({});
+    expect(() => checkOptions('ArcFace', { margn: 0.5 } as never, ['scale', 'margin'])).toThrow(
+      /options must be free of unknown option names \(known: scale, margin\), got "margn"/,
+    );
+    expect(() => checkOptions('ArcFace', [] as never, ['scale'])).toThrow(/must be an object/);
   });
 });

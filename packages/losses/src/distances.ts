@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkOneOf, InvalidArgumentError, ShapeError } from '@face/core';
-import { checkBoolean, checkOptions } from './util/options';
+import {
+  checkOneOf,
+  InvalidArgumentError,
+  ShapeError,
+  checkBoolean,
+  checkOptions,
+} from '@face/core';
 import { checkMatrix, checkSameShape, l2Normalize, safeSqrt } from './util/tensors';
 
 export type DistanceKind = 'euclidean' | 'squaredEuclidean' | 'cosine';

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, InvalidArgumentError } from '@face/core';
-import { checkOptions } from './util/options';
+import { checkNumber, InvalidArgumentError, checkOptions } from '@face/core';
 
 /** One weighted term of a {@link jointLoss}: `loss` maps the shared input to a scalar. */
 export interface LossTerm<I> {

@@ -1,29 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { useBackend } from '@face/backends';
 
 export type TestBackend = 'cpu' | 'wasm';
 
-let gradientsReady: Promise<void> | undefined;
+// @face/backends is resolved like every `@face/*` import in tests (vitest alias, tsconfig
+// paths) and not declared as a dependency: @face/core's tests use this package, and
+// @face/backends depends on @face/core, so declaring it would make a build cycle.
 
 /**
- * Gradients: tfjs-core's Node bundle ships without gradient functions; the `@tensorflow/tfjs`
- * bundle registers them into the shared tfjs-core instance. Tests load it once.
+ * Selects the backend tests run on: `FACE_TEST_BACKEND` (cpu by default) or the argument,
+ * through @face/backends' `useBackend`, so tests train the way users do: tfjs-core's gradients
+ * registered by @face/backends (no `@tensorflow/tfjs`), and on wasm its training kernels.
  */
-function ensureGradients(): Promise<void> {
-  gradientsReady ??= import('@tensorflow/tfjs').then(() => undefined);
-  return gradientsReady;
-}
-
-/** Selects the backend tests run on: `FACE_TEST_BACKEND` (cpu by default) or the argument. */
 export async function setTestBackend(
   name: TestBackend = (process.env.FACE_TEST_BACKEND as TestBackend | undefined) ?? 'cpu',
 ): Promise<string> {
-  await ensureGradients();
-  if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  else if (name !== 'cpu')
+  if (name !== 'cpu' && name !== 'wasm') {
     throw new Error(`setTestBackend: name must be 'cpu' or 'wasm', got '${String(name)}'`);
-  const ok = await tf.setBackend(name);
-  if (!ok) throw new Error(`setTestBackend: backend '${name}' failed to initialize`);
-  await tf.ready();
+  }
+  await useBackend(name);
   return tf.getBackend();
 }

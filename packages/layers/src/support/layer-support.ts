@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { layers, Shape } from '@tensorflow/tfjs-layers';
-import { InvalidArgumentError, ShapeError } from '@face/core';
+import { ShapeError } from '@face/core';
 
 /** The arguments every tfjs-layers `Layer` takes (`name`, `trainable`, `inputShape`, ...). */
 export type BaseLayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
@@ -24,11 +24,7 @@ export function isTraining(kwargs: Record<string, unknown> | undefined): boolean
   return kwargs?.training === true;
 }
 
-/** Asserts a boolean option; returns it. */
-export function checkBoolean(fn: string, argument: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(fn, argument, value, 'a boolean');
-  return value;
-}
+export { checkBoolean } from '@face/core';
 
 /** Asserts a rank-4 (NHWC) input shape with known channels; returns the channels. */
 export function channelsLast4d(fn: string, shape: Shape): number {

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, ShapeError } from '@face/core';
-import { checkOptions } from '../util/options';
+import { checkNumber, ShapeError, checkOptions } from '@face/core';
 import { type Labels, oneHotRows, readLabels } from '../util/labels';
 import { checkMatrix } from '../util/tensors';
 import {

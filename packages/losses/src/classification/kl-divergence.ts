@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkOneOf } from '@face/core';
-import { checkBoolean, checkOptions } from '../util/options';
+import { checkOneOf, checkBoolean, checkOptions } from '@face/core';
 import { atMost, checkMatrix, checkSameShape } from '../util/tensors';
 
 export type KlReduction = 'batchmean' | 'mean' | 'sum' | 'none';

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkInteger, checkNumber, InvalidArgumentError } from '@face/core';
-import { checkBoolean, checkOptions } from '../util/options';
+import {
+  checkInteger,
+  checkNumber,
+  InvalidArgumentError,
+  checkBoolean,
+  checkOptions,
+} from '@face/core';
 import { type Labels, oneHotRows, readLabels } from '../util/labels';
 import { checkMatrix } from '../util/tensors';
 import {

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber } from '@face/core';
-import { checkBoolean, checkOptions } from '../util/options';
+import { checkNumber, checkBoolean, checkOptions } from '@face/core';
 import { atMost } from '../util/tensors';
 import { checkScale, MarginHead, type MarginHeadConfig, type TargetAngle } from './base';
 

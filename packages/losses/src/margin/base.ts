@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkInteger, checkNumber, InvalidArgumentError, Rng } from '@face/core';
-import { checkBoolean, checkOptions } from '../util/options';
+import {
+  checkInteger,
+  checkNumber,
+  InvalidArgumentError,
+  Rng,
+  checkBoolean,
+  checkOptions,
+} from '@face/core';
 import { type Labels, oneHotRows, readLabels } from '../util/labels';
 import { gatherRows } from '../util/pick';
 import { atMost, checkMatrix, l2Normalize, safeNorm } from '../util/tensors';

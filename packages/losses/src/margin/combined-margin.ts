@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber } from '@face/core';
-import { checkOptions } from '../util/options';
+import { checkNumber, checkOptions } from '@face/core';
 import { checkScale, MarginHead, type MarginHeadConfig, type TargetAngle } from './base';
 
 export interface CombinedMarginConfig extends MarginHeadConfig {

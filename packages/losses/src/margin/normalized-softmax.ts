@@ -1,5 +1,5 @@
+import { checkOptions } from '@face/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { checkOptions } from '../util/options';
 import { checkScale, MarginHead, type MarginHeadConfig, type TargetAngle } from './base';
 
 export interface NormalizedSoftmaxConfig extends MarginHeadConfig {

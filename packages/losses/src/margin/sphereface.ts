@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkInteger, checkNumber, InvalidArgumentError } from '@face/core';
-import { checkOptions } from '../util/options';
+import { checkInteger, checkNumber, InvalidArgumentError, checkOptions } from '@face/core';
 import { safeNorm } from '../util/tensors';
 import { MarginHead, type MarginHeadConfig, type TargetAngle } from './base';
 

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, InvalidArgumentError, ShapeError } from '@face/core';
+import { checkNumber, InvalidArgumentError, ShapeError, checkOptions } from '@face/core';
 import { type Distance, type DistanceKind, resolveDistance } from '../distances';
-import { checkOptions } from '../util/options';
 import { type Labels, readLabels } from '../util/labels';
 import { gatherRows } from '../util/pick';
 import { checkMatrix, checkSameShape } from '../util/tensors';

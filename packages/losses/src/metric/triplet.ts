@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber, InvalidArgumentError } from '@face/core';
+import { checkNumber, InvalidArgumentError, checkBoolean, checkOptions } from '@face/core';
 import { type Distance, type DistanceKind, resolveDistance } from '../distances';
 import { allTripletsMiner } from '../miners/all';
 import type { TripletMiner, Triplets } from '../miners/types';
-import { checkBoolean, checkOptions } from '../util/options';
 import { type Labels, readLabels } from '../util/labels';
 import { gatherRows } from '../util/pick';
 import { checkMatrix, checkSameShape } from '../util/tensors';

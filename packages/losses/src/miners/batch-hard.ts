@@ -1,6 +1,5 @@
-import { checkNumber } from '@face/core';
+import { checkNumber, checkOptions } from '@face/core';
 import { resolveDistance } from '../distances';
-import { checkOptions } from '../util/options';
 import { type MarginMinerOptions, readBatch } from './mine';
 import type { TripletMiner, Triplets } from './types';
 

@@ -1,7 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { checkNumber } from '@face/core';
+import { checkNumber, checkOptions } from '@face/core';
 import { type Distance, type DistanceKind, resolveDistance } from '../distances';
-import { checkOptions } from '../util/options';
 import { type Labels, readLabels } from '../util/labels';
 import { checkMatrix } from '../util/tensors';
 import type { TripletMiner, TripletMinerType, Triplets } from './types';

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { type layers } from '@tensorflow/tfjs-layers';
-import { InvalidArgumentError, ShapeError } from '@face/core';
+import { ShapeError } from '@face/core';
 
 /** The arguments every tfjs-layers `Layer` takes (`name`, `trainable`, `inputShape`, ...). */
 export type BaseLayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
@@ -49,8 +49,4 @@ export function singleShape(
     : (inputShape as (number | null)[]);
 }
 
-/** Asserts a boolean option; returns it. */
-export function checkBoolean(fn: string, argument: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(fn, argument, value, 'a boolean');
-  return value;
-}
+export { checkBoolean } from '@face/core';

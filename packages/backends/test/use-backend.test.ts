@@ -1,0 +1,134 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { FaceError, InvalidArgumentError } from '@face/core';
+import {
+  BackendUnavailableError,
+  registerWasmKernels,
+  useBackend,
+  wasmKernelNames,
+} from '@face/backends';
+
+const missing = (name: string) => () => Promise.reject(new Error(`Cannot find module '${name}'`));
+const noBindings = {
+  tfjsNodeGpu: missing('@tensorflow/tfjs-node-gpu'),
+  tfjsNode: missing('@tensorflow/tfjs-node'),
+};
+/** Stands in for tfjs-node: registers a 'tensorflow' backend (the cpu one under that name). */
+const fakeTfjsNode = async () => {
+  tf.registerBackend('tensorflow', () => new MathBackendCPU());
+  tf.copyRegisteredKernels('cpu', 'tensorflow');
+};
+
+describe('useBackend', () => {
+  const initial = tf.getBackend();
+  afterEach(async () => {
+    if (tf.findBackendFactory('tensorflow')) {
+      await tf.setBackend(initial);
+      tf.removeBackend('tensorflow');
+      for (const k of tf.getKernelsForBackend('tensorflow'))
+        tf.unregisterKernel(k.kernelName, 'tensorflow');
+    }
+  });
+  afterAll(() => tf.setBackend(initial));
+
+  it('auto in Node without tfjs-node: wasm with the training kernels, says why', async () => {
+    const s = await useBackend('auto', { loaders: noBindings, platform: 'node' });
+    expect(s.backend).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(s.skipped).toHaveLength(1);
+    expect(s.skipped[0].backend).toBe('tensorflow');
+    expect(s.skipped[0].reason).toMatch(/tfjs-node-gpu.*tfjs-node/);
+    expect(s.reason).toMatch(/WebAssembly.*\(auto on node\)/);
+    const { added, replaced } = wasmKernelNames();
+    for (const k of [...added, ...replaced]) expect(tf.getKernel(k, 'wasm'), k).toBeDefined();
+    expect(added).toEqual(
+      expect.arrayContaining([
+        'Conv2DBackpropFilter',
+        'DepthwiseConv2dNativeBackpropFilter',
+        'DepthwiseConv2dNativeBackpropInput',
+        'UnsortedSegmentSum',
+      ]),
+    );
+    expect(s.gradients?.registered ?? -1).toBeGreaterThanOrEqual(0);
+  });
+
+  it('auto picks tensorflow when tfjs-node loads (the gpu build first)', async () => {
+    const tried: string[] = [];
+    const s = await useBackend('auto', {
+      platform: 'node',
+      loaders: {
+        tfjsNodeGpu: () => (tried.push('gpu'), missing('gpu')()),
+        tfjsNode: () => (tried.push('node'), fakeTfjsNode()),
+      },
+    });
+    expect(tried).toEqual(['gpu', 'node']);
+    expect(s.backend).toBe('tensorflow');
+    expect(tf.getBackend()).toBe('tensorflow');
+    expect(s.reason).toMatch(/@tensorflow\/tfjs-node is installed/);
+    expect(s.skipped).toEqual([]);
+  });
+
+  it('auto passes over bindings that load but register no tensorflow backend', async () => {
+    const s = await useBackend('auto', {
+      platform: 'node',
+      loaders: { tfjsNodeGpu: missing('gpu'), tfjsNode: async () => undefined },
+    });
+    expect(s.backend).toBe('wasm');
+    expect(s.skipped[0].reason).toMatch(/registered no 'tensorflow' backend/);
+  });
+
+  it('auto in a browser tries webgl first, then wasm', async () => {
+    const s = await useBackend('auto', {
+      platform: 'browser',
+      loaders: { webgl: () => Promise.reject(new Error('WebGL is not supported')) },
+    });
+    expect(s.backend).toBe('wasm');
+    expect(s.skipped).toEqual([{ backend: 'webgl', reason: 'WebGL is not supported' }]);
+  });
+
+  it('an explicit choice is honoured or fails with a typed error naming it, why and what to do', async () => {
+    expect((await useBackend('cpu')).backend).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    const err = await useBackend('tensorflow', { loaders: noBindings, platform: 'node' }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(BackendUnavailableError);
+    expect((err as BackendUnavailableError).backend).toBe('tensorflow');
+    expect((err as BackendUnavailableError).reason).toMatch(/cannot load the native bindings/);
+    expect((err as Error).message).toMatch(/Install '@tensorflow\/tfjs-node'/);
+    await expect(useBackend('tensorflow', { platform: 'browser' })).rejects.toThrow(/Node only/);
+    await expect(
+      useBackend('webgl', { loaders: { webgl: missing('webgl') } }),
+    ).rejects.toBeInstanceOf(BackendUnavailableError);
+    expect(tf.getBackend()).toBe('cpu'); // a failed choice changes nothing
+  });
+
+  it('rejects bad arguments', async () => {
+    await expect(useBackend('gpu' as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(useBackend('wasm', { threads: 0 })).rejects.toThrow(
+      /options.threads must be an integer >= 1, got 0/,
+    );
+  });
+
+  it('logs the choice when asked, and can leave gradients alone', async () => {
+    const lines: string[] = [];
+    const s = await useBackend('wasm', { log: (l) => lines.push(l), gradients: false });
+    expect(s.gradients).toBeNull();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^@face\/backends: using wasm, 1 thread\(s\)/);
+  });
+
+  it('registerWasmKernels refuses to run before the wasm backend is imported', async () => {
+    await useBackend('wasm');
+    const conv = tf.getKernel('Conv2D', 'wasm');
+    tf.unregisterKernel('Conv2D', 'wasm');
+    try {
+      expect(() => registerWasmKernels()).toThrow(FaceError);
+      expect(() => registerWasmKernels()).toThrow(/import '@tensorflow\/tfjs-backend-wasm' first/);
+    } finally {
+      tf.registerKernel(conv);
+    }
+    expect(registerWasmKernels()).toEqual([]); // already registered: idempotent
+  });
+});
