@@ -44,6 +44,7 @@ export default defineConfig({
       {
         // The example programs, run at a tiny size against the packages' sources.
         resolve: { alias },
+        plugins: [tfjsGradientsVitePlugin()],
         test: {
           name: 'examples',
           root: `${root}examples`,

@@ -4,20 +4,20 @@
 //
 //   pnpm build && node examples/classification-node/index.mjs [--quick]
 import { pathToFileURL } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@face/backends';
 import { SyntheticFaces, splitByImage, subset } from '@face/data';
 import { iresnet } from '@face/layers';
 import { classificationRecipe, evaluateClassification } from '@face/train';
 
 export async function main({
   quick = false,
+  backend = 'auto',
   out = 'runs/classification-node',
   log = console.log,
 } = {}) {
-  // Gradients for Node without tfjs-node: the @tensorflow/tfjs bundle registers them.
-  await import('@tensorflow/tfjs');
-  await tf.setBackend('cpu');
-  log(`backend: ${tf.getBackend()}`);
+  // tfjs-node when installed, otherwise wasm with @face/backends' training kernels; gradients too.
+  const selection = await useBackend(backend);
+  log(`backend: ${selection.backend} (${selection.reason})`);
 
   // 1. Data: people drawn from a seed; 20% of each person's pictures held out.
   const size = 16;

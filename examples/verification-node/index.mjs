@@ -6,7 +6,7 @@
 //
 //   pnpm build && node examples/verification-node/index.mjs [--quick]
 import { pathToFileURL } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@face/backends';
 import { SyntheticFaces, splitByIdentity, subset } from '@face/data';
 import { iresnet } from '@face/layers';
 import {
@@ -19,12 +19,13 @@ import {
 
 export async function main({
   quick = false,
+  backend = 'auto',
   out = 'runs/verification-node',
   log = console.log,
 } = {}) {
-  await import('@tensorflow/tfjs'); // gradients for Node without tfjs-node
-  await tf.setBackend('cpu');
-  log(`backend: ${tf.getBackend()}`);
+  // tfjs-node when installed, otherwise wasm with @face/backends' training kernels; gradients too.
+  const selection = await useBackend(backend);
+  log(`backend: ${selection.backend} (${selection.reason})`);
 
   // 1. Data: a quarter of the people are held out entirely (open set).
   const size = 16;

@@ -1,30 +1,29 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { BACKENDS, BackendUnavailableError, useBackend, type BackendChoice } from '@face/backends';
 import { UsageError } from './args';
 
-export const BACKEND_CHOICES = ['auto', 'cpu', 'wasm', 'tensorflow', 'webgl'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+export const BACKEND_CHOICES = ['auto', ...BACKENDS] as const;
+export type { BackendChoice };
 
 /**
- * Selects the TF.js backend and registers gradients. The one place the CLI chooses a backend:
- * it delegates to `@face/backends`' `useBackend` once that package lands; until then `auto` is the
- * `cpu` backend (the only one that trains without native or wasm gradient kernels here).
+ * Selects the TF.js backend through `@face/backends`' `useBackend` (the one implementation the
+ * packages share): `auto` is tfjs-node when installed, otherwise wasm with our training kernels,
+ * otherwise cpu. Gradients are registered either way. Prints the choice and why.
  */
 export async function selectBackend(
   choice: BackendChoice,
   log: (line: string) => void,
+  options: { threads?: number } = {},
 ): Promise<string> {
-  // tfjs-core's Node bundle has no gradient functions; the `@tensorflow/tfjs` bundle registers them.
-  await import('@tensorflow/tfjs');
-  const name = choice === 'auto' ? 'cpu' : choice;
-  if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  else await import('@tensorflow/tfjs-backend-cpu');
-  if (name !== 'cpu' && name !== 'wasm')
-    throw new UsageError(
-      `face: backend '${name}' is not available here (install it, or use --backend cpu)`,
+  try {
+    const selection = await useBackend(choice, { threads: options.threads });
+    const passed = selection.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
+    log(
+      `backend: ${selection.backend}${choice === 'auto' ? ' (auto)' : ''} - ${selection.reason}` +
+        (passed ? ` [passed over ${passed}]` : ''),
     );
-  if (!(await tf.setBackend(name)))
-    throw new UsageError(`face: backend '${name}' failed to initialize`);
-  await tf.ready();
-  log(`backend: ${tf.getBackend()}${choice === 'auto' ? ' (auto)' : ''}`);
-  return tf.getBackend();
+    return selection.backend;
+  } catch (err) {
+    if (err instanceof BackendUnavailableError) throw new UsageError(`face: ${err.message}`);
+    throw err;
+  }
 }

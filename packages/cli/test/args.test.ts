@@ -69,9 +69,10 @@ describe('face: flags and help', () => {
         ['embed', '--model', 'm', '--data', 'synthetic', '--out', 'e.txt'],
         "face embed: flag --out must end in .json or .npy, got 'e.txt'",
       ],
+      [['demo', '--threads', '0'], "face demo: flag --threads must be an integer >= 1, got '0'"],
       [
         ['demo', '--backend', 'gpu'],
-        "face demo: flag --backend must be one of auto, cpu, wasm, tensorflow, webgl, got 'gpu'",
+        "face demo: flag --backend must be one of auto, tensorflow, webgl, wasm, cpu, got 'gpu'",
       ],
     ];
     for (const [argv, message] of cases) {
@@ -79,5 +80,24 @@ describe('face: flags and help', () => {
       expect(r.err, argv.join(' ')).toBe(message);
       expect(r.code, argv.join(' ')).toBe(2);
     }
+  });
+});
+
+describe('face: backend selection', () => {
+  it('an explicit backend that cannot load is a usage error that says how to install it', async () => {
+    // tfjs-node is not a dependency of this repository, so it cannot load here.
+    const r = await face(
+      'embed',
+      '--backend',
+      'tensorflow',
+      '--model',
+      'm',
+      '--data',
+      'synthetic',
+      '--out',
+      'e.json',
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^face: .*tensorflow.*not installed.*tfjs-node/s);
   });
 });

@@ -10,6 +10,12 @@ export const BACKEND_FLAG: Flag = {
   value: 'name',
   choices: BACKEND_CHOICES,
 };
+export const THREADS_FLAG: Flag = {
+  type: 'string',
+  description: 'wasm threads (Node: experimental, falls back to 1)',
+  default: '1',
+  value: 'n',
+};
 export const SEED_FLAG: Flag = {
   type: 'string',
   description: 'seed of data order, splits and initial weights',
@@ -48,8 +54,9 @@ export function syntheticOptions(command: string, v: Values) {
   };
 }
 
-export async function backendFromFlags(v: Values, io: Io): Promise<string> {
-  return selectBackend(stringFlag('', v, 'backend') as BackendChoice, io.out);
+export async function backendFromFlags(command: string, v: Values, io: Io): Promise<string> {
+  const threads = numberFlag(command, v, 'threads', { integer: true, min: 1 });
+  return selectBackend(stringFlag(command, v, 'backend') as BackendChoice, io.out, { threads });
 }
 
 /** Positional arguments a command does not take. */

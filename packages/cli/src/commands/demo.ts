@@ -16,12 +16,14 @@ import { BACKBONES, buildBackbone, type BackboneName } from '../backbones';
 import { selectBackend, type BackendChoice } from '../backend';
 import { trainingCurvesSvg, type Series } from '../curves';
 import { table, writeReport } from '../report';
-import { BACKEND_FLAG, fmt, noPositionals, trainingSplits } from './common';
+import { BACKEND_FLAG, THREADS_FLAG, fmt, noPositionals, trainingSplits } from './common';
 
 /** Sizes and settings of the demo; every field has a default tuned for its time budget. */
 export interface DemoOptions {
   out?: string;
   backend?: BackendChoice;
+  /** wasm threads (see `useBackend`). */
+  threads?: number;
   backbone?: BackboneName;
   imageSize?: number;
   embeddingSize?: number;
@@ -83,7 +85,7 @@ const FAR = [0.01, 0.1];
 function defaults(
   backend: string,
   quick: boolean,
-): Required<Omit<DemoOptions, 'out' | 'backend' | 'quick' | 'progress'>> {
+): Required<Omit<DemoOptions, 'out' | 'backend' | 'threads' | 'quick' | 'progress'>> {
   if (quick)
     return {
       backbone: 'convnet-tiny',
@@ -135,7 +137,9 @@ export async function runDemo(
 ): Promise<DemoResult> {
   const started = Date.now();
   const out = options.out ?? 'demo-output';
-  const backend = await selectBackend(options.backend ?? 'auto', io.out);
+  const backend = await selectBackend(options.backend ?? 'auto', io.out, {
+    threads: options.threads,
+  });
   const d = { ...defaults(backend, !!options.quick), ...stripUndefined(options) };
   const built = await buildBackbone(d.backbone, {
     imageSize: d.imageSize,
@@ -345,6 +349,7 @@ export const demoCommand: Command = {
       value: 'dir',
     },
     backend: BACKEND_FLAG,
+    threads: THREADS_FLAG,
     backbone: {
       type: 'string',
       description: 'network (default: iresnet-tiny; convnet-tiny on the cpu backend)',
@@ -383,6 +388,7 @@ export const demoCommand: Command = {
       {
         out: stringFlag(name, v, 'out')!,
         backend: stringFlag(name, v, 'backend') as BackendChoice,
+        threads: int('threads', 1),
         backbone: stringFlag(name, v, 'backbone') as BackboneName | undefined,
         imageSize: int('image-size', 8),
         embeddingSize: int('embedding-size', 2),

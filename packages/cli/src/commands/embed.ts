@@ -7,6 +7,7 @@ import { loadModelFlag } from '../models';
 import { writeNpy } from '../npy';
 import {
   BACKEND_FLAG,
+  THREADS_FLAG,
   BATCH_FLAG,
   SEED_FLAG,
   SYNTHETIC_FLAGS,
@@ -40,6 +41,7 @@ export const embedCommand: Command = {
     weights: { type: 'string', description: "dlib-resnet: face-api's model/ folder", value: 'dir' },
     batch: BATCH_FLAG,
     backend: BACKEND_FLAG,
+    threads: THREADS_FLAG,
     seed: SEED_FLAG,
     ...SYNTHETIC_FLAGS,
   },
@@ -58,7 +60,7 @@ async function embed(v: Values, io: Io): Promise<number> {
   const batchSize = numberFlag(name, v, 'batch', { integer: true, min: 1 })!;
   const seed = numberFlag(name, v, 'seed', { integer: true })!;
   const synthetic = syntheticOptions(name, v);
-  await backendFromFlags(v, io);
+  await backendFromFlags(name, v, io);
   const model = await loadModelFlag(name, modelSpec, stringFlag(name, v, 'weights'));
   io.out(`model: ${model.description}`);
   const opened = openDataset(name, 'data', data, {

@@ -21,6 +21,7 @@ import { loadModelFlag } from '../models';
 import { table, writeReport } from '../report';
 import {
   BACKEND_FLAG,
+  THREADS_FLAG,
   BATCH_FLAG,
   SEED_FLAG,
   SYNTHETIC_FLAGS,
@@ -101,6 +102,7 @@ export const evalCommand: Command = {
     weights: { type: 'string', description: "dlib-resnet: face-api's model/ folder", value: 'dir' },
     batch: BATCH_FLAG,
     backend: BACKEND_FLAG,
+    threads: THREADS_FLAG,
     seed: SEED_FLAG,
     ...SYNTHETIC_FLAGS,
   },
@@ -135,7 +137,7 @@ async function evaluate(v: Values, io: Io): Promise<number> {
   const folds = numberFlag(name, v, 'folds', { integer: true, min: 1 })!;
   const synthetic = syntheticOptions(name, v);
 
-  await backendFromFlags(v, io);
+  await backendFromFlags(name, v, io);
   const model = await loadModelFlag(name, modelSpec, stringFlag(name, v, 'weights'));
   io.out(`model: ${model.description}`);
   const opened = openDataset(name, 'data', data, {

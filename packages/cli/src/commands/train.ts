@@ -21,6 +21,7 @@ import { BACKBONES, buildBackbone, type BackboneName } from '../backbones';
 import { evalTransform, openDataset } from '../datasets';
 import {
   BACKEND_FLAG,
+  THREADS_FLAG,
   BATCH_FLAG,
   SEED_FLAG,
   SYNTHETIC_FLAGS,
@@ -183,6 +184,7 @@ export const trainCommand: Command = {
     },
     weights: { type: 'string', description: "dlib-resnet: face-api's model/ folder", value: 'dir' },
     backend: BACKEND_FLAG,
+    threads: THREADS_FLAG,
     seed: SEED_FLAG,
     ...SYNTHETIC_FLAGS,
     quiet: { type: 'boolean', description: 'print only the final summary' },
@@ -227,7 +229,7 @@ async function train(v: Values, io: Io): Promise<number> {
   const synthetic = syntheticOptions(name, v);
   const log = v.quiet ? () => {} : io.out;
 
-  await backendFromFlags(v, { out: log, err: io.err });
+  await backendFromFlags(name, v, { out: log, err: io.err });
   const backbone = await buildBackbone(stringFlag(name, v, 'backbone') as BackboneName, {
     imageSize: int('image-size', 8),
     embeddingSize: int('embedding-size', 2),
