@@ -44,6 +44,18 @@ export default defineConfig({
       // The browser example: its page in headless Chromium, parity across backends.
       'examples/browser/vitest.config.ts',
       {
+        // The example programs, run at a tiny size against the packages' sources.
+        resolve: { alias },
+        plugins: [tfjsGradientsVitePlugin()],
+        test: {
+          name: 'examples',
+          root: `${root}examples`,
+          include: ['*/test/**/*.test.mjs'],
+          setupFiles: [`${packagesDir}/test-support/src/setup.ts`],
+          testTimeout: 120_000,
+        },
+      },
+      {
         // Packs every package, installs the tarballs in a scratch project and imports them
         // from ESM and CJS: what a user meets after `npm install @face/<name>`. Needs `pnpm build`.
         resolve: { alias },

@@ -54,9 +54,14 @@ describe('option checks', () => {
   });
 
   it('checkOptions rejects misspelt option names instead of dropping them', () => {
-    expect(checkOptions('ArcFace', { scale: 64 }, ['scale', 'margin'])).toEqual({ scale: 64 });
-    expect(checkOptions('ArcFace', undefined, ['scale'])).toEqual({});
-    expect(() => checkOptions('ArcFace', { margn: 0.5 } as never, ['scale', 'margin'])).toThrow(
+    const known: ('scale' | 'margin')[] = ['scale', 'margin'];
+    expect(
+      checkOptions<{ scale?: number; margin?: number }>('ArcFace', { scale: 64 }, known),
+    ).toEqual({
+      scale: 64,
+    });
+    expect(checkOptions<{ scale?: number }>('ArcFace', undefined, ['scale'])).toEqual({});
+    expect(() => checkOptions('ArcFace', { margn: 0.5 } as never, known)).toThrow(
       /options must be free of unknown option names \(known: scale, margin\), got "margn"/,
     );
     expect(() => checkOptions('ArcFace', [] as never, ['scale'])).toThrow(/must be an object/);

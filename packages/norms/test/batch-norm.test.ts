@@ -121,8 +121,8 @@ describe('BatchNorm layer', () => {
     const bare = new BatchNorm({ center: false, scale: false, trackRunningStats: false });
     bare.build([null, 3]);
     expect(bare.weights).toHaveLength(0);
-    const y = bare.apply(tf.tensor2d([[1], [3]], [2, 1]).tile([1, 3])) as tf.Tensor;
-    expectClose(y, tf.tensor2d([[-1], [1]]).tile([1, 3]), { rtol: 1e-4 });
+    const y = bare.apply(tf.tile(tf.tensor2d([[1], [3]], [2, 1]), [1, 3])) as tf.Tensor;
+    expectClose(y, tf.tile(tf.tensor2d([[-1], [1]]), [1, 3]), { rtol: 1e-4 });
     expect(() => new BatchNorm({ momentum: -1 })).toThrow(/momentum/);
   });
 });

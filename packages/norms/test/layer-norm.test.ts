@@ -53,7 +53,7 @@ describe('layerNorm op and LayerNorm layer against torch.nn.LayerNorm', () => {
     if (rank !== c.shape.length - 1) return;
     // A whole sample normalized channels-last: the same statistics, affine permuted to [H, W, C].
     const toLast = (flat: number[]) =>
-      toChannelsLast(tf.tensor(flat, [1, ...normalizedShape])).squeeze([0]);
+      tf.squeeze(toChannelsLast(tf.tensor(flat, [1, ...normalizedShape])), [0]);
     checkAgainstTorch(
       c,
       'last',

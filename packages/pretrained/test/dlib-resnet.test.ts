@@ -59,7 +59,7 @@ describe('dlibResNet architecture', () => {
     expect(() => dlibResNet({ kernelInitializer: 'ones' as never })).toThrow(InvalidArgumentError);
     // From scratch: He-normal kernels, std about sqrt(2 / fan_in) (truncated, so a little less).
     const kernel = model.getLayer('conv32_1_conv1_conv').getWeights()[0];
-    const std = tf.tidy(() => tf.moments(kernel).variance.sqrt().dataSync()[0]);
+    const std = tf.tidy(() => tf.sqrt(tf.moments(kernel).variance).dataSync()[0]);
     expect(std).toBeGreaterThan(0.6 * Math.sqrt(2 / (3 * 3 * 32)));
     expect(std).toBeLessThan(1.05 * Math.sqrt(2 / (3 * 3 * 32)));
     model.dispose();

@@ -97,3 +97,85 @@ export {
   type KeepBestOptions,
 } from './checkpoint/manager';
 export { nodeStorage, type CheckpointStorage } from './checkpoint/storage';
+
+// Recipes
+export {
+  classifierHead,
+  classifierHeadFromJson,
+  LinearClassifier,
+  MarginClassifier,
+  HEAD_KINDS,
+  type ClassifierHead,
+  type ClassifierHeadOptions,
+  type HeadKind,
+} from './recipes/heads';
+export { loaderSource, type FaceBatch } from './recipes/source';
+export {
+  buildOptimizer,
+  buildSchedule,
+  OPTIMIZER_KINDS,
+  SCHEDULE_KINDS,
+  type OptimizerKind,
+  type OptimizerSpec,
+  type ScheduleKind,
+  type ScheduleSpec,
+} from './recipes/optimization';
+export {
+  RecipeRun,
+  defaultTrainTransform,
+  backboneInputSize,
+  backboneEmbeddingDim,
+  type Backbone,
+  type RecipeOptions,
+  type RecipeParts,
+  type ValidationOptions,
+  type CheckpointOptions,
+} from './recipes/run';
+export {
+  classificationRecipe,
+  batchAccuracy,
+  type ClassificationRecipeOptions,
+} from './recipes/classification';
+export { jointRecipe, type JointRecipeOptions } from './recipes/joint';
+export { metricRecipe, type MetricRecipeOptions } from './recipes/metric';
+export {
+  sequentialRecipe,
+  SequentialRun,
+  type SequentialRecipeOptions,
+  type PhaseOptions,
+} from './recipes/sequential';
+export { MINER_KINDS, type MinerKind, type TripletOptions } from './recipes/pk';
+export {
+  saveFaceModel,
+  loadFaceModel,
+  FACE_MODEL_FILE,
+  type FaceModel,
+  type FaceModelManifest,
+} from './recipes/face-model';
+
+// Evaluation
+export {
+  embedDataset,
+  embedBatch,
+  embeddingRow,
+  cosineSimilarity,
+  type DatasetEmbeddings,
+  type EmbedOptions,
+  type EmbeddingModel,
+} from './evaluate/embed';
+export {
+  evaluateClassification,
+  type ClassificationResult,
+  type ClassificationOptions,
+} from './evaluate/classification';
+export {
+  evaluateVerification,
+  verificationSet,
+  type VerificationSet,
+  type VerificationResult,
+} from './evaluate/verification';
+export {
+  evaluateIdentification,
+  type IdentificationResult,
+  type IdentificationOptions,
+} from './evaluate/identification';

@@ -26,7 +26,7 @@ async function train(callbacks: Callback[], epochs = 2) {
   const optimizer = new SGD({ w }, { lr: 0.1 });
   const trainer = new Trainer<Batch>({
     optimizer,
-    lossFn: ({ x }) => x.matMul(w).square().mean() as tf.Scalar,
+    lossFn: ({ x }) => tf.mean(tf.square(tf.matMul(x, w))) as tf.Scalar,
     callbacks,
   });
   const source = shuffledBatches<Batch>(6, 2, (idx) => ({

@@ -226,7 +226,7 @@ function tinyTrainer(inDim: number, dir: string, onExisting: 'error' | 'overwrit
   const manager = new CheckpointManager(dir);
   const trainer = new Trainer<Batch>({
     optimizer,
-    lossFn: ({ x }) => x.matMul(kernel).square().mean() as tf.Scalar,
+    lossFn: ({ x }) => tf.mean(tf.square(tf.matMul(x, kernel))) as tf.Scalar,
     callbacks: [checkpointCallback(manager, { onExisting })],
   });
   const source = shuffledBatches<Batch>(4, 2, (idx) => ({
@@ -299,7 +299,7 @@ describe('optimizer-kind and variable-set checks on restore', () => {
     const w = tf.variable(tf.zeros([3, 2]));
     const sgd = new Trainer({
       optimizer: new SGD({ kernel: w }, { lr: 1 }),
-      lossFn: () => w.sum() as tf.Scalar,
+      lossFn: () => tf.sum(w) as tf.Scalar,
     });
     expect(() => sgd.restore(ckpt, 'x')).toThrow(/optimizer 'adam' in the checkpoint, 'sgd' here/);
     expect(Array.from(w.dataSync())).toEqual(new Array(6).fill(0));

@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -28,10 +28,35 @@ describe('package entry', () => {
     expect(lazy.length).toBeGreaterThan(0);
   });
 
-  it('imports neither tfjs-layers nor the other @face training packages', () => {
-    const imports = files(src).flatMap((path) =>
-      [...readFileSync(path, 'utf8').matchAll(/from\s+['"]([^'".][^'"]*)['"]/g)].map((m) => m[1]),
+  const importsOf = (paths: string[]) =>
+    [
+      ...new Set(
+        paths.flatMap((path) =>
+          [...readFileSync(path, 'utf8').matchAll(/from\s+['"]([^'".][^'"]*)['"]/g)].map(
+            (m) => m[1],
+          ),
+        ),
+      ),
+    ].sort();
+
+  it('the training loop (trainer, optimizers, schedules, callbacks, checkpoints) needs only tfjs-core', () => {
+    const loop = files(src).filter(
+      (p) => !/^(recipes|evaluate)[\\/]/.test(relative(src, p)) && !p.endsWith('index.ts'),
     );
-    expect([...new Set(imports)].sort()).toEqual(['@face/core', '@tensorflow/tfjs-core']);
+    expect(loop.length).toBeGreaterThan(10);
+    expect(importsOf(loop)).toEqual(['@face/core', '@tensorflow/tfjs-core']);
+  });
+
+  it('recipes and evaluation import only declared dependencies and peers', () => {
+    const manifest = JSON.parse(readFileSync(join(src, '..', 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      peerDependencies: Record<string, string>;
+    };
+    const declared = new Set([
+      ...Object.keys(manifest.dependencies),
+      ...Object.keys(manifest.peerDependencies),
+    ]);
+    const packageOf = (s: string) => s.split('/').slice(0, 2).join('/');
+    expect(importsOf(files(src)).filter((s) => !declared.has(packageOf(s)))).toEqual([]);
   });
 });

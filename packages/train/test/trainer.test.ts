@@ -36,7 +36,8 @@ type Batch = { x: tf.Tensor2D; y: tf.Tensor2D };
 function linear(w0: number[][] | tf.Tensor, b0: number[] | tf.Tensor) {
   const w = tf.variable(w0 instanceof tf.Tensor ? w0 : tf.tensor2d(w0));
   const b = tf.variable(b0 instanceof tf.Tensor ? b0 : tf.tensor1d(b0));
-  const lossFn = ({ x, y }: Batch) => x.matMul(w).add(b).sub(y).square().mean() as tf.Scalar;
+  const lossFn = ({ x, y }: Batch) =>
+    tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, w), b), y))) as tf.Scalar;
   return { w, b, lossFn };
 }
 
@@ -130,10 +131,10 @@ describe('Trainer', () => {
     const trainer = new Trainer<Batch>({
       optimizer: opt,
       lossFn: ({ x, y }) => {
-        const err = x.matMul(w).add(b).sub(y);
+        const err = tf.sub(tf.add(tf.matMul(x, w), b), y);
         return {
-          loss: err.square().mean() as tf.Scalar,
-          metrics: { mae: err.abs().mean(), constant: 1 },
+          loss: tf.mean(tf.square(err)) as tf.Scalar,
+          metrics: { mae: tf.mean(tf.abs(err)), constant: 1 },
         };
       },
       clipGradNorm: 10,
@@ -141,7 +142,7 @@ describe('Trainer', () => {
       callbacks: [
         nanGuard(),
         progressBar({ mode: 'silent' }),
-        evaluation(() => tf.tidy(() => ({ norm: w.norm().dataSync()[0] }))),
+        evaluation(() => tf.tidy(() => ({ norm: tf.norm(w).dataSync()[0] }))),
       ],
     });
     let epochs = 0;
@@ -169,8 +170,8 @@ describe('Trainer', () => {
       y: tf.zeros([idx.length, 2]) as tf.Tensor2D,
     }));
     const poisoned = (step: number) => (batch: Batch, ctx: { step: number }) => {
-      const loss = batch.x.matMul(w).add(b).sub(batch.y).square().mean();
-      return (ctx.step === step ? loss.mul(NaN) : loss) as tf.Scalar;
+      const loss = tf.mean(tf.square(tf.sub(tf.add(tf.matMul(batch.x, w), b), batch.y)));
+      return (ctx.step === step ? tf.mul(loss, NaN) : loss) as tf.Scalar;
     };
     let before: Float32Array | null = null;
     const spy: Callback = {
@@ -249,12 +250,12 @@ describe('Trainer', () => {
     const opt = new SGD({ v }, { lr: 0.1 });
     expect(
       () =>
-        new Trainer({ optimizer: opt, lossFn: () => v.sum() as tf.Scalar, variables: { v, u } }),
+        new Trainer({ optimizer: opt, lossFn: () => tf.sum(v) as tf.Scalar, variables: { v, u } }),
     ).toThrow(
       /Trainer: variables must be the optimizer's variables \(not in the optimizer\), got "u"/,
     );
     expect(() => new Trainer({ optimizer: opt, lossFn: 3 as never })).toThrow(InvalidArgumentError);
-    const lossFn = () => v.sum() as tf.Scalar;
+    const lossFn = () => tf.sum(v) as tf.Scalar;
     expect(() => new Trainer({ optimizer: opt, lossFn, clipGradNorm: 0 })).toThrow(
       /clipGradNorm must be a finite number > 0/,
     );
@@ -271,9 +272,16 @@ describe('Trainer', () => {
     const dup = { name: 'x' } as Callback;
     expect(
       () =>
-        new Trainer({ optimizer: opt, lossFn: () => v.sum() as tf.Scalar, callbacks: [dup, dup] }),
+        new Trainer({
+          optimizer: opt,
+          lossFn: () => tf.sum(v) as tf.Scalar,
+          callbacks: [dup, dup],
+        }),
     ).toThrow(/callbacks\[1\]\.name must be a name no other callback has/);
-    const vector = new Trainer({ optimizer: opt, lossFn: () => v.mul(2) as unknown as tf.Scalar });
+    const vector = new Trainer({
+      optimizer: opt,
+      lossFn: () => tf.mul(v, 2) as unknown as tf.Scalar,
+    });
     await expect(vector.fit(() => [1], { epochs: 1 })).rejects.toThrow(
       /lossFn must be to return a scalar tensor/,
     );

@@ -30,7 +30,7 @@ export function normalizeImage<T extends tf.Tensor>(images: T, options: Normaliz
 
 /** `normalizeImage` as a pipeline step: (x / 255 - mean) / std, InsightFace's [-1, 1] by default. */
 export function normalize(options: NormalizeOptions = {}): Transform {
-  // Validate now, not at the first batch (the block returns nothing, so tidy disposes the probe).
+  // Validate now, not at the first batch (the probe's result is disposed too: no tensor is kept).
   tf.tidy(() => {
     normalizeImage(tf.zeros([1, 1, 1, 3]), options);
   });

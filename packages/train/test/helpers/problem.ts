@@ -92,16 +92,19 @@ export function makeProblem(
     optimizer,
     state: { 'hidden/running_mean': runningMean },
     lossFn: ({ x, y }, { rng }) => {
-      const h = tf.relu(x.matMul(variables['fc1/kernel']).add(variables['fc1/bias']));
-      runningMean.assign(runningMean.mul(0.9).add(h.mean(0).mul(0.1)));
+      const h = tf.relu(tf.add(tf.matMul(x, variables['fc1/kernel']), variables['fc1/bias']));
+      runningMean.assign(tf.add(tf.mul(runningMean, 0.9), tf.mul(tf.mean(h, 0), 0.1)));
       // Inverted dropout (p = 0.25) with a mask drawn from the trainer's checkpointed RNG.
       const mask = tf.tensor(
         Float32Array.from({ length: h.size }, () => (rng.next() < 0.25 ? 0 : 1 / 0.75)),
         h.shape,
       );
-      const logits = h.mul(mask).matMul(variables['fc2/kernel']).add(variables['fc2/bias']);
+      const logits = tf.add(
+        tf.matMul(tf.mul(h, mask), variables['fc2/kernel']),
+        variables['fc2/bias'],
+      );
       const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(y, CLASSES), logits) as tf.Scalar;
-      const accuracy = logits.argMax(1).equal(y).mean();
+      const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'));
       return { loss, metrics: { accuracy } };
     },
     schedule: linearWarmup(cosineAnnealing(0.05, total - 3, { minLr: 0.001 }), {

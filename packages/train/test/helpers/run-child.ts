@@ -1,4 +1,4 @@
-// Runs test/helpers/child-main.ts in a separate Node process: bundled with esbuild (sources of
+// Runs a child entry (test/helpers/child-main.ts by default) in a separate Node process: bundled with esbuild (sources of
 // @face/* inlined, TensorFlow.js left external and resolved to the same files the tests use).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -12,14 +12,16 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const packages = join(here, '..', '..', '..');
 // Resolve TF.js from test-support, which depends on the full bundle (gradients + cpu backend).
 const requireTf = createRequire(join(packages, 'test-support', 'package.json'));
+const requireOwn = createRequire(join(packages, 'train', 'package.json'));
 
-let bundled: Promise<string> | undefined;
+const bundled = new Map<string, Promise<string>>();
 
-function bundle(): Promise<string> {
-  bundled ??= (async () => {
+function bundle(entry: string): Promise<string> {
+  let done = bundled.get(entry);
+  done ??= (async () => {
     const outfile = join(mkdtempSync(join(tmpdir(), 'face-train-child-')), 'child.mjs');
     await build({
-      entryPoints: [join(here, 'child-main.ts')],
+      entryPoints: [join(here, entry)],
       outfile,
       bundle: true,
       format: 'esm',
@@ -30,20 +32,27 @@ function bundle(): Promise<string> {
         {
           name: 'face-sources-and-shared-tfjs',
           setup(b) {
-            b.onResolve({ filter: /^@face\/[a-z-]+$/ }, (args) => ({
-              path: join(packages, args.path.slice('@face/'.length), 'src', 'index.ts'),
-            }));
-            b.onResolve({ filter: /^@tensorflow\// }, (args) => ({
-              path: requireTf.resolve(args.path),
-              external: true,
-            }));
+            b.onResolve({ filter: /^@face\/[a-z-]+(\/[a-z-]+)?$/ }, (args) => {
+              const [name, sub] = args.path.slice('@face/'.length).split('/');
+              return { path: join(packages, name, 'src', `${sub ?? 'index'}.ts`) };
+            });
+            b.onResolve({ filter: /^@tensorflow\// }, (args) => {
+              let path: string;
+              try {
+                path = requireTf.resolve(args.path);
+              } catch {
+                path = requireOwn.resolve(args.path); // tfjs-layers: a dependency of this package
+              }
+              return { path, external: true };
+            });
           },
         },
       ],
     });
     return outfile;
   })();
-  return bundled;
+  bundled.set(entry, done);
+  return done;
 }
 
 export interface ChildRun {
@@ -53,8 +62,11 @@ export interface ChildRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-export async function runChild(env: Record<string, string>): Promise<ChildRun> {
-  const script = await bundle();
+export async function runChild(
+  env: Record<string, string>,
+  entry = 'child-main.ts',
+): Promise<ChildRun> {
+  const script = await bundle(entry);
   const child = spawn(process.execPath, [script], {
     env: {
       ...process.env,

@@ -1,0 +1,133 @@
+import { splitByIdentity, splitByImage, subset, type FaceDataset } from '@face/data';
+import { verificationSet, type VerificationSet } from '@face/train';
+import { numberFlag, stringFlag, UsageError, type Flag, type Io, type Values } from '../args';
+import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
+
+export const BACKEND_FLAG: Flag = {
+  type: 'string',
+  description: 'TF.js backend',
+  default: 'auto',
+  value: 'name',
+  choices: BACKEND_CHOICES,
+};
+export const THREADS_FLAG: Flag = {
+  type: 'string',
+  description: 'wasm threads (Node: experimental, falls back to 1)',
+  default: '1',
+  value: 'n',
+};
+export const SEED_FLAG: Flag = {
+  type: 'string',
+  description: 'seed of data order, splits and initial weights',
+  default: '0',
+  value: 'n',
+};
+export const BATCH_FLAG: Flag = {
+  type: 'string',
+  description: 'images per batch',
+  default: '32',
+  value: 'n',
+};
+
+/** Flags of the synthetic dataset (`--data synthetic`). */
+export const SYNTHETIC_FLAGS: Record<string, Flag> = {
+  identities: { type: 'string', description: 'synthetic data: people', default: '100', value: 'n' },
+  'images-per-identity': {
+    type: 'string',
+    description: 'synthetic data: pictures per person',
+    default: '20',
+    value: 'n',
+  },
+  difficulty: {
+    type: 'string',
+    description: 'synthetic data: nuisance level, 0 (none) to 1',
+    default: '0.5',
+    value: 'x',
+  },
+};
+
+export function syntheticOptions(command: string, v: Values) {
+  return {
+    identities: numberFlag(command, v, 'identities', { integer: true, min: 2 })!,
+    imagesPerIdentity: numberFlag(command, v, 'images-per-identity', { integer: true, min: 1 })!,
+    difficulty: numberFlag(command, v, 'difficulty', { min: 0 })!,
+  };
+}
+
+export async function backendFromFlags(command: string, v: Values, io: Io): Promise<string> {
+  const threads = numberFlag(command, v, 'threads', { integer: true, min: 1 });
+  return selectBackend(stringFlag(command, v, 'backend') as BackendChoice, io.out, { threads });
+}
+
+/** Positional arguments a command does not take. */
+export function noPositionals(command: string, v: Values): void {
+  if (v._.length)
+    throw new UsageError(
+      `face ${command}: unexpected argument '${v._[0]}' (flags start with --; see 'face ${command} --help')`,
+    );
+}
+
+export interface TrainingSplits {
+  /** Training images of the training identities, labels 0..C-1. */
+  train: FaceDataset;
+  /** Held-out images of the training identities (closed-set accuracy), if any. */
+  heldOut: FaceDataset | null;
+  /** Identities never trained on (open-set verification), if any. */
+  unseen: FaceDataset | null;
+  pairs: VerificationSet | null;
+}
+
+/**
+ * Divides a dataset for training and validation: `unseenFraction` of the identities are held out
+ * entirely (verification on people never seen), then `heldOutFraction` of each remaining
+ * identity's images (closed-set accuracy). Pure functions of the seed, so a resumed run gets the
+ * same split.
+ */
+export function trainingSplits(
+  command: string,
+  dataset: FaceDataset,
+  {
+    unseenFraction,
+    heldOutFraction,
+    seed,
+    pairs = 300,
+  }: { unseenFraction: number; heldOutFraction: number; seed: number; pairs?: number },
+): TrainingSplits {
+  let known: FaceDataset = dataset;
+  let unseen: FaceDataset | null = null;
+  const identities = dataset.classNames.length;
+  if (unseenFraction > 0) {
+    const n = Math.round(identities * unseenFraction);
+    if (n < 2 || identities - n < 2)
+      throw new UsageError(
+        `face ${command}: flag --val-identities ${unseenFraction} leaves ${n} of ${identities} identities for verification and ${identities - n} for training; each needs at least 2 (or pass --val-identities 0)`,
+      );
+    const s = splitByIdentity(dataset, { testIdentities: n, seed });
+    known = subset(dataset, s.train, { relabel: true });
+    unseen = subset(dataset, s.test);
+  } else if (new Set(dataset.labels).size < dataset.classNames.length) {
+    known = subset(dataset, Array.from(dataset.labels.keys()), { relabel: true });
+  }
+  let train = known;
+  let heldOut: FaceDataset | null = null;
+  if (heldOutFraction > 0) {
+    const s = splitByImage(known, { testFraction: heldOutFraction, seed });
+    train = subset(known, s.train);
+    heldOut = s.test.length ? subset(known, s.test) : null;
+  }
+  let verification: VerificationSet | null = null;
+  if (unseen) {
+    // As many same pairs as the held-out people allow, up to `pairs`.
+    const counts = new Map<number, number>();
+    for (const y of unseen.labels) counts.set(y, (counts.get(y) ?? 0) + 1);
+    const capacity = [...counts.values()].reduce((s, c) => s + (c * (c - 1)) / 2, 0);
+    if (capacity > 0)
+      verification = verificationSet(unseen, { pairs: Math.min(pairs, capacity), seed });
+  }
+  return { train, heldOut, unseen, pairs: verification };
+}
+
+/** `0.1234` -> `0.123`; NaN and undefined -> `-`. */
+export function fmt(x: number | undefined, digits = 3): string {
+  return x === undefined || Number.isNaN(x) ? '-' : x.toFixed(digits);
+}

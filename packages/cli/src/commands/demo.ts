@@ -1,0 +1,409 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SyntheticFaces, compose, randomHorizontalFlip, splitGalleryQuery } from '@face/data';
+import {
+  evaluateClassification,
+  evaluateIdentification,
+  evaluateVerification,
+  sequentialRecipe,
+  type ClassifierHead,
+  type EpochLogs,
+  type FitResult,
+  type OptimizerKind,
+} from '@face/train';
+import { numberFlag, stringFlag, type Command, type Io, type Values } from '../args';
+import { BACKBONES, buildBackbone, type BackboneName } from '../backbones';
+import { selectBackend, type BackendChoice } from '../backend';
+import { trainingCurvesSvg, type Series } from '../curves';
+import { table, writeReport } from '../report';
+import { BACKEND_FLAG, THREADS_FLAG, fmt, noPositionals, trainingSplits } from './common';
+
+/** Sizes and settings of the demo; every field has a default tuned for its time budget. */
+export interface DemoOptions {
+  out?: string;
+  backend?: BackendChoice;
+  /** wasm threads (see `useBackend`). */
+  threads?: number;
+  backbone?: BackboneName;
+  imageSize?: number;
+  embeddingSize?: number;
+  identities?: number;
+  imagesPerIdentity?: number;
+  difficulty?: number;
+  /** Fraction of identities never trained on (verification, open-set identification). */
+  unseenFraction?: number;
+  /** Epochs of recipe 1 (softmax classification). */
+  classificationEpochs?: number;
+  /** Epochs of the ArcFace phase of recipe 3. */
+  marginEpochs?: number;
+  batch?: number;
+  lr?: number;
+  optimizer?: OptimizerKind;
+  /** ArcFace scale and margin (small data trains better with s below InsightFace's 64). */
+  scale?: number;
+  margin?: number;
+  seed?: number;
+  /** Sizes for a smoke run (seconds, not minutes): the numbers then mean little. */
+  quick?: boolean;
+  /** Per-epoch lines while training. Default true. */
+  progress?: boolean;
+}
+
+/** The numbers of one model on the demo's three tasks. */
+export interface DemoNumbers {
+  /** Closed set: top-1 accuracy on held-out pictures of the training identities. */
+  accuracy: number;
+  /** 1:1 verification on identities never trained on. */
+  auc: number;
+  eer: number;
+  tarAtFar: Record<string, number>;
+  /** Open-set 1:N on identities never trained on: rank-1 of known queries, DIR at FAR. */
+  rank1: number;
+  dirAtFar: Record<string, number>;
+  /** Rank-1 decisions at the loosest FAR's threshold. */
+  openSet: {
+    knownAccepted: number;
+    knownQueries: number;
+    unknownRejected: number;
+    unknownQueries: number;
+  };
+}
+
+export interface DemoResult {
+  out: string;
+  backend: string;
+  seconds: number;
+  trainingSeconds: { recipe1: number; recipe3: number };
+  models: { untrained: DemoNumbers; recipe1: DemoNumbers; recipe3: DemoNumbers };
+  history: { recipe1: EpochLogs[]; recipe3: EpochLogs[] };
+  table: string;
+}
+
+const FAR = [0.01, 0.1];
+
+/** Defaults per backend: the pure-JS cpu backend gets a network and data ~20x smaller. */
+function defaults(
+  backend: string,
+  quick: boolean,
+): Required<Omit<DemoOptions, 'out' | 'backend' | 'threads' | 'quick' | 'progress'>> {
+  if (quick)
+    return {
+      backbone: 'convnet-tiny',
+      imageSize: 16,
+      embeddingSize: 16,
+      identities: 16,
+      imagesPerIdentity: 6,
+      difficulty: 0.3,
+      unseenFraction: 0.25,
+      classificationEpochs: 1,
+      marginEpochs: 1,
+      batch: 16,
+      lr: 3e-3,
+      optimizer: 'adamw',
+      scale: 16,
+      margin: 0.2,
+      seed: 0,
+    };
+  const cpu = backend === 'cpu';
+  return {
+    backbone: cpu ? 'convnet-tiny' : 'iresnet-tiny',
+    imageSize: cpu ? 16 : 32,
+    embeddingSize: cpu ? 32 : 64,
+    identities: cpu ? 80 : 300,
+    imagesPerIdentity: cpu ? 12 : 16,
+    difficulty: 0.5,
+    unseenFraction: 0.25,
+    classificationEpochs: 8,
+    marginEpochs: 4,
+    batch: 32,
+    lr: 3e-3,
+    optimizer: 'adamw',
+    scale: 16,
+    margin: 0.2,
+    seed: 0,
+  };
+}
+
+/**
+ * The end-to-end demo: synthetic faces; recipe 1 (softmax classification), then recipe 3 (the
+ * same backbone fine-tuned with an ArcFace head); closed-set accuracy on held-out pictures,
+ * verification AUC / EER / TAR@FAR and open-set 1:N identification (known and unknown queries)
+ * on people never trained on, each next to an untrained backbone's numbers. Writes `<out>/report.json`,
+ * the @face/metrics reports and plots per model (`<out>/<model>/`), and `<out>/training-curves.svg`.
+ */
+export async function runDemo(
+  options: DemoOptions = {},
+  io: Io = { out: () => {}, err: () => {} },
+): Promise<DemoResult> {
+  const started = Date.now();
+  const out = options.out ?? 'demo-output';
+  const backend = await selectBackend(options.backend ?? 'auto', io.out, {
+    threads: options.threads,
+  });
+  const d = { ...defaults(backend, !!options.quick), ...stripUndefined(options) };
+  const built = await buildBackbone(d.backbone, {
+    imageSize: d.imageSize,
+    embeddingSize: d.embeddingSize,
+    seed: d.seed,
+  });
+  const faces = new SyntheticFaces({
+    identities: d.identities,
+    imagesPerIdentity: d.imagesPerIdentity,
+    size: built.imageSize,
+    seed: d.seed,
+    difficulty: d.difficulty,
+  });
+  const splits = trainingSplits('demo', faces, {
+    unseenFraction: d.unseenFraction,
+    heldOutFraction: 0.2,
+    seed: d.seed,
+    pairs: 500,
+  });
+  const unseen = splits.unseen!;
+  const gallery = splitGalleryQuery(unseen, {
+    unknownFraction: 0.5,
+    galleryPerIdentity: 1,
+    seed: d.seed,
+  });
+  const unseenIds = new Set(unseen.labels).size;
+  io.out(
+    `data: ${d.identities} synthetic people x ${d.imagesPerIdentity} pictures at ${built.imageSize} px (difficulty ${d.difficulty}); ` +
+      `training on ${splits.train.classNames.length} people (${splits.train.size} pictures, ${splits.heldOut?.size ?? 0} held out), ` +
+      `${unseenIds} people never seen (${splits.pairs?.pairs.length ?? 0} pairs; 1:N gallery of ${gallery.knownIdentities.length}, ` +
+      `${gallery.query.length} queries, half of them unknown)`,
+  );
+  io.out(
+    `model: ${built.name}, ${built.model.countParams().toLocaleString('en-US')} parameters, ${d.embeddingSize}-d embedding`,
+  );
+
+  for (const sub of ['runs', 'untrained', 'recipe1', 'recipe3'])
+    rmSync(join(out, sub), { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const run = sequentialRecipe({
+    backbone: built.model,
+    backboneName: built.name,
+    train: splits.train,
+    transform: compose([randomHorizontalFlip(), built.normalization]),
+    evalTransform: built.normalization,
+    seed: d.seed,
+    out: join(out, 'runs'),
+    validation: { classification: splits.heldOut!, verification: splits.pairs!, far: FAR },
+    progress:
+      options.progress === false
+        ? false
+        : { mode: 'lines', stream: { write: (t: string) => io.out(t.replace(/\n$/, '')) } },
+    classification: {
+      epochs: d.classificationEpochs,
+      batchSize: d.batch,
+      labelSmoothing: 0.1,
+      optimizer: { kind: d.optimizer, lr: d.lr },
+      schedule: { kind: 'cosine', warmupEpochs: Math.min(1, d.classificationEpochs / 4) },
+    },
+    margin: {
+      epochs: d.marginEpochs,
+      batchSize: d.batch,
+      head: 'arcface',
+      headOptions: { scale: d.scale, margin: d.margin },
+      // The backbone keeps its rate: the margin phase refines it, the fresh head learns alongside.
+      optimizer: { kind: d.optimizer, lr: d.lr / 2, backboneLrScale: 1 },
+      schedule: { kind: 'cosine' },
+    },
+  });
+  const evaluate = async (head: ClassifierHead, what: string): Promise<DemoNumbers> => {
+    const transform = built.normalization;
+    const c = await evaluateClassification(built.model, head, splits.heldOut!, {
+      transform,
+      keepScores: true,
+    });
+    const v = await evaluateVerification(built.model, splits.pairs!, { transform, far: FAR });
+    const i = await evaluateIdentification(built.model, unseen, {
+      transform,
+      split: gallery,
+      far: FAR,
+    });
+    await writeReport(join(out, what), {
+      title: what,
+      classification: { scores: c.scores!, labels: c.labels },
+      verification: { scores: v.scores, labels: v.labels, far: FAR },
+      identification: {
+        neighbors: i.neighbors,
+        queryLabels: i.queryLabels,
+        galleryLabels: i.galleryLabels,
+        far: FAR,
+      },
+    });
+    return {
+      accuracy: c.accuracy,
+      auc: v.auc,
+      eer: v.eer.eer,
+      tarAtFar: Object.fromEntries(v.tarAtFar.map((p) => [String(p.far), p.tar])),
+      rank1: i.cmc[0],
+      dirAtFar: Object.fromEntries(i.dirAtFar.map((p) => [String(p.far), p.dir])),
+      openSet: {
+        knownAccepted: i.openSet.known.correctAccepts,
+        knownQueries: i.openSet.known.total,
+        unknownRejected: i.openSet.unknown.correctRejects,
+        unknownQueries: i.openSet.unknown.total,
+      },
+    };
+  };
+  try {
+    const untrained = await evaluate(run.phase1!.head!, 'untrained');
+    io.out('recipe 1: softmax classification');
+    let t = Date.now();
+    const r1: FitResult = await run.phase1!.fit();
+    const recipe1Seconds = (Date.now() - t) / 1000;
+    const recipe1 = await evaluate(run.phase1!.head!, 'recipe1');
+    io.out('recipe 3: the same backbone, fine-tuned with an ArcFace head');
+    t = Date.now();
+    const r3: FitResult = await run.phase2.fit();
+    const recipe3Seconds = (Date.now() - t) / 1000;
+    const recipe3 = await evaluate(run.phase2.head!, 'recipe3');
+
+    const models = { untrained, recipe1, recipe3 };
+    const rows = [
+      ['', 'untrained', 'recipe 1 (softmax)', 'recipe 3 (+ ArcFace)'],
+      [
+        'closed-set top-1 accuracy (held-out pictures)',
+        ...Object.values(models).map((m) => fmt(m.accuracy)),
+      ],
+      ['verification AUC (people never seen)', ...Object.values(models).map((m) => fmt(m.auc))],
+      ['verification EER', ...Object.values(models).map((m) => fmt(m.eer))],
+      ...FAR.map((f) => [
+        `TAR @ FAR=${f}`,
+        ...Object.values(models).map((m) => fmt(m.tarAtFar[String(f)])),
+      ]),
+      ['1:N rank-1 (known queries)', ...Object.values(models).map((m) => fmt(m.rank1))],
+      ...FAR.map((f) => [
+        `open-set DIR @ FAR=${f}`,
+        ...Object.values(models).map((m) => fmt(m.dirAtFar[String(f)])),
+      ]),
+    ];
+    const text = table(rows);
+    const history = { recipe1: r1.history, recipe3: r3.history };
+    writeFileSync(join(out, 'training-curves.svg'), curves(history));
+    const seconds = (Date.now() - started) / 1000;
+    const result: DemoResult = {
+      out,
+      backend,
+      seconds,
+      trainingSeconds: { recipe1: recipe1Seconds, recipe3: recipe3Seconds },
+      models,
+      history,
+      table: text,
+    };
+    writeFileSync(
+      join(out, 'report.json'),
+      `${JSON.stringify({ config: { ...d, backend, parameters: built.model.countParams() }, ...result }, null, 2)}\n`,
+    );
+    io.out('');
+    io.out(text);
+    io.out('');
+    io.out(
+      `done in ${seconds.toFixed(0)} s (training ${recipe1Seconds.toFixed(0)} s + ${recipe3Seconds.toFixed(0)} s on ${backend}); ` +
+        `report: ${join(out, 'report.json')}, plots: ${join(out, '{untrained,recipe1,recipe3}/*.svg')}, ${join(out, 'training-curves.svg')}`,
+    );
+    return result;
+  } finally {
+    run.dispose();
+    built.model.dispose();
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function curves(history: { recipe1: EpochLogs[]; recipe3: EpochLogs[] }): string {
+  const n1 = history.recipe1.length;
+  const at = (logs: EpochLogs[], offset: number, key: string) =>
+    logs.map((h, i) => ({ x: offset + i + 1, y: h[key] }));
+  const both = (key: string) => [...at(history.recipe1, 0, key), ...at(history.recipe3, n1, key)];
+  const loss: Series[] = [
+    { name: 'recipe 1: cross-entropy', points: at(history.recipe1, 0, 'loss') },
+    { name: 'recipe 3: ArcFace loss', points: at(history.recipe3, n1, 'loss') },
+  ];
+  const metrics: Series[] = [
+    { name: 'held-out accuracy', points: both('val_accuracy') },
+    { name: 'verification AUC', points: both('val_auc') },
+    { name: `TAR @ FAR=${FAR[1]}`, points: both(`val_tar@far=${FAR[1]}`) },
+  ];
+  return trainingCurvesSvg(loss, metrics, [{ x: n1 + 0.5, text: 'ArcFace' }]);
+}
+
+const name = 'demo';
+
+export const demoCommand: Command = {
+  name,
+  summary:
+    'The end-to-end demo on synthetic faces: train recipe 1 (softmax), then recipe 3 (ArcFace ' +
+    'fine-tuning), and report closed-set accuracy, verification AUC/EER/TAR@FAR and open-set 1:N ' +
+    "identification on people never seen, next to an untrained network's numbers. Writes a report " +
+    'with plots into --out.',
+  usage: '[flags]',
+  flags: {
+    out: {
+      type: 'string',
+      description: 'output folder (its runs/, untrained/, recipe1/ and recipe3/ are replaced)',
+      default: 'demo-output',
+      value: 'dir',
+    },
+    backend: BACKEND_FLAG,
+    threads: THREADS_FLAG,
+    backbone: {
+      type: 'string',
+      description: 'network (default: iresnet-tiny; convnet-tiny on the cpu backend)',
+      value: 'name',
+      choices: BACKBONES,
+    },
+    'image-size': { type: 'string', description: 'picture side in pixels', value: 'px' },
+    'embedding-size': { type: 'string', description: 'embedding width', value: 'n' },
+    identities: {
+      type: 'string',
+      description: 'synthetic people (a quarter are never trained on)',
+      value: 'n',
+    },
+    'images-per-identity': { type: 'string', description: 'pictures per person', value: 'n' },
+    difficulty: {
+      type: 'string',
+      description: 'nuisance level of the pictures, 0 to 1',
+      value: 'x',
+    },
+    'classification-epochs': { type: 'string', description: 'epochs of recipe 1', value: 'n' },
+    'margin-epochs': {
+      type: 'string',
+      description: 'epochs of the ArcFace phase of recipe 3',
+      value: 'n',
+    },
+    batch: { type: 'string', description: 'images per batch', value: 'n' },
+    lr: { type: 'string', description: 'learning rate', value: 'x' },
+    seed: { type: 'string', description: 'seed of everything', value: 'n' },
+    quick: { type: 'boolean', description: 'tiny sizes: a smoke run of seconds' },
+  },
+  details: 'Example:\n  face demo --out demo-output',
+  run: async (v: Values, io: Io) => {
+    noPositionals(name, v);
+    const int = (flag: string, min: number) => numberFlag(name, v, flag, { integer: true, min });
+    await runDemo(
+      {
+        out: stringFlag(name, v, 'out')!,
+        backend: stringFlag(name, v, 'backend') as BackendChoice,
+        threads: int('threads', 1),
+        backbone: stringFlag(name, v, 'backbone') as BackboneName | undefined,
+        imageSize: int('image-size', 8),
+        embeddingSize: int('embedding-size', 2),
+        identities: int('identities', 8),
+        imagesPerIdentity: int('images-per-identity', 3),
+        difficulty: numberFlag(name, v, 'difficulty', { min: 0 }),
+        classificationEpochs: int('classification-epochs', 1),
+        marginEpochs: int('margin-epochs', 1),
+        batch: int('batch', 2),
+        lr: numberFlag(name, v, 'lr', { min: 0 }),
+        seed: int('seed', -(2 ** 31)),
+        quick: !!v.quick,
+      },
+      io,
+    );
+    return 0;
+  },
+};

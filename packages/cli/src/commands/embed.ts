@@ -1,0 +1,100 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { embedDataset } from '@face/train';
+import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
+import { evalTransform, openDataset } from '../datasets';
+import { loadModelFlag } from '../models';
+import { writeNpy } from '../npy';
+import {
+  BACKEND_FLAG,
+  THREADS_FLAG,
+  BATCH_FLAG,
+  SEED_FLAG,
+  SYNTHETIC_FLAGS,
+  backendFromFlags,
+  noPositionals,
+  syntheticOptions,
+} from './common';
+
+const name = 'embed';
+
+export const embedCommand: Command = {
+  name,
+  summary:
+    'Compute an embedding per image with a saved model (or dlib-resnet) and write them to a file: ' +
+    '.json (one record per image: source, identity, embedding) or .npy (a float32 [n, d] matrix ' +
+    'NumPy reads, plus <file>.json with the sources and identities).',
+  usage:
+    '--model <dir|dlib-resnet> --data <folder|list.csv|synthetic> --out <file.json|file.npy> [flags]',
+  flags: {
+    model: {
+      type: 'string',
+      description: "a model/ folder written by 'face train', or dlib-resnet",
+      value: 'dir',
+    },
+    data: {
+      type: 'string',
+      description: 'a folder of identity sub-folders, a path,label CSV list, or "synthetic"',
+      value: 'path',
+    },
+    out: { type: 'string', description: 'output file: .json or .npy', value: 'file' },
+    weights: { type: 'string', description: "dlib-resnet: face-api's model/ folder", value: 'dir' },
+    batch: BATCH_FLAG,
+    backend: BACKEND_FLAG,
+    threads: THREADS_FLAG,
+    seed: SEED_FLAG,
+    ...SYNTHETIC_FLAGS,
+  },
+  details: 'Example:\n  face embed --model runs/seq/model --data ~/faces --out faces.npy',
+  run: embed,
+};
+
+async function embed(v: Values, io: Io): Promise<number> {
+  noPositionals(name, v);
+  const modelSpec = stringFlag(name, v, 'model', true)!;
+  const data = stringFlag(name, v, 'data', true)!;
+  const out = stringFlag(name, v, 'out', true)!;
+  const format = out.endsWith('.npy') ? 'npy' : out.endsWith('.json') ? 'json' : null;
+  if (!format)
+    throw new UsageError(`face ${name}: flag --out must end in .json or .npy, got '${out}'`);
+  const batchSize = numberFlag(name, v, 'batch', { integer: true, min: 1 })!;
+  const seed = numberFlag(name, v, 'seed', { integer: true })!;
+  const synthetic = syntheticOptions(name, v);
+  await backendFromFlags(name, v, io);
+  const model = await loadModelFlag(name, modelSpec, stringFlag(name, v, 'weights'));
+  io.out(`model: ${model.description}`);
+  const opened = openDataset(name, 'data', data, {
+    imageSize: model.imageSize,
+    seed,
+    ...synthetic,
+  });
+  io.out(`data: ${opened.description}`);
+  const { dataset } = opened;
+  const t0 = Date.now();
+  const e = await embedDataset(model.backbone, dataset, {
+    batchSize,
+    transform: evalTransform(opened.sized, model.imageSize, model.normalization),
+  });
+  const items = Array.from({ length: e.count }, (_, i) => ({
+    source: dataset.source(i),
+    identity: dataset.classNames[dataset.labels[i]],
+  }));
+  mkdirSync(dirname(out), { recursive: true });
+  const header = { model: modelSpec, count: e.count, dim: e.dim };
+  if (format === 'json') {
+    const records = items.map((item, i) => ({
+      ...item,
+      embedding: Array.from(e.embeddings.subarray(i * e.dim, (i + 1) * e.dim)),
+    }));
+    writeFileSync(out, `${JSON.stringify({ ...header, items: records })}\n`);
+  } else {
+    writeFileSync(out, writeNpy(e.embeddings, [e.count, e.dim]));
+    writeFileSync(`${out}.json`, `${JSON.stringify({ ...header, items }, null, 1)}\n`);
+  }
+  io.out(
+    `wrote ${e.count} embeddings of ${e.dim} dimensions to ${out}${format === 'npy' ? ` (+ ${out}.json)` : ''} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  model.head?.dispose();
+  model.backbone.dispose();
+  return 0;
+}

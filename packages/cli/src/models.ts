@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { loadFaceModel, type ClassifierHead } from '@face/train';
+import type { Transform } from '@face/data';
+import { UsageError } from './args';
+import { buildBackbone, normalizationFor } from './backbones';
+
+export interface LoadedModel {
+  backbone: tfl.LayersModel;
+  head: ClassifierHead | null;
+  classNames: string[] | null;
+  imageSize: number;
+  normalization: Transform;
+  description: string;
+}
+
+/** `--model`: a directory written by `face train` (`<out>/model`), or `dlib-resnet`. */
+export async function loadModelFlag(
+  command: string,
+  spec: string,
+  weights?: string,
+): Promise<LoadedModel> {
+  if (spec === 'dlib-resnet') {
+    const b = await buildBackbone('dlib-resnet', weights ? { weights } : {});
+    return {
+      backbone: b.model,
+      head: null,
+      classNames: null,
+      imageSize: b.imageSize,
+      normalization: b.normalization,
+      description: "dlib-resnet (pretrained, face-api's weights)",
+    };
+  }
+  if (!existsSync(spec))
+    throw new UsageError(
+      `face ${command}: flag --model names '${spec}', which does not exist (a model/ folder written by 'face train', or dlib-resnet)`,
+    );
+  let model;
+  try {
+    model = await loadFaceModel(spec);
+  } catch (err) {
+    throw new UsageError(`face ${command}: flag --model: ${(err as Error).message}`);
+  }
+  const { manifest } = model;
+  const backboneName = String(manifest.meta.backbone ?? 'backbone');
+  // Preprocessing follows the backbone the model was trained from.
+  const normalization = normalizationFor(backboneName);
+  return {
+    backbone: model.backbone,
+    head: model.head,
+    classNames: manifest.classNames,
+    imageSize: manifest.imageSize ?? 112,
+    normalization,
+    description: `${spec} (${backboneName}, ${String(manifest.meta.recipe ?? '')} recipe${model.head ? `, ${model.head.kind} head over ${model.head.numClasses} identities` : ''})`,
+  };
+}

@@ -1,0 +1,10 @@
+import { main, type Io } from '@face/cli';
+
+/** Runs `face ...argv` in this process; returns the exit code and what it printed. */
+export async function face(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
+  const code = await main(argv, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}

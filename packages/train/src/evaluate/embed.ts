@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError, ShapeError, checkInteger } from '@face/core';
+import {
+  DataLoader,
+  ShuffleSampler,
+  normalize,
+  subset,
+  type FaceDataset,
+  type Transform,
+} from '@face/data';
+
+/** What turns a batch of images into embeddings: a tfjs-layers model (the backbone). */
+export interface EmbeddingModel {
+  apply(inputs: tf.Tensor, kwargs?: { training?: boolean }): tf.Tensor | tf.Tensor[] | unknown;
+}
+
+/** Embeddings of a dataset's images, one row each, in dataset order. */
+export interface DatasetEmbeddings {
+  /** Row-major [count, dim]. */
+  embeddings: Float32Array;
+  dim: number;
+  count: number;
+  /** The dataset's label of each row. */
+  labels: Int32Array;
+}
+
+export interface EmbedOptions {
+  /** Images per forward pass. Default 64. */
+  batchSize?: number;
+  /** What the images go through before the model (default `normalize()`: x / 127.5 - 1). */
+  transform?: Transform;
+  /** Only these dataset indices (in this order). Default: every image. */
+  indices?: readonly number[];
+}
+
+/** Runs `model` in inference mode on images [n, H, W, 3]; returns [n, d] (a tensor you dispose). */
+export function embedBatch(model: EmbeddingModel, images: tf.Tensor4D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const out = model.apply(images, { training: false });
+    if (!(out instanceof tf.Tensor) || out.rank !== 2) {
+      throw new ShapeError(
+        'embedBatch',
+        'model output',
+        out instanceof tf.Tensor ? out.shape : out,
+        'one [n, d] tensor (an embedding per image)',
+      );
+    }
+    return out as tf.Tensor2D;
+  });
+}
+
+/**
+ * Embeds every image of `dataset` (or `indices` of it) with `model` in inference mode (BatchNorm on
+ * its running statistics), batch by batch; no tensor survives the call.
+ */
+export async function embedDataset(
+  model: EmbeddingModel,
+  dataset: FaceDataset,
+  { batchSize = 64, transform = normalize(), indices }: EmbedOptions = {},
+): Promise<DatasetEmbeddings> {
+  const fn = 'embedDataset';
+  if (!model || typeof model.apply !== 'function')
+    throw new InvalidArgumentError(fn, 'model', model, 'a model with apply() (a tf.LayersModel)');
+  checkInteger(fn, 'batchSize', batchSize, { min: 1 });
+  const order = indices ? [...indices] : Array.from({ length: dataset.size }, (_, i) => i);
+  if (order.length === 0)
+    throw new InvalidArgumentError(fn, 'dataset', dataset, 'at least one image');
+  const view = indices ? subset(dataset, order) : dataset;
+  const loader = new DataLoader(view, {
+    sampler: new ShuffleSampler(view, { batchSize, shuffle: false }),
+    transform,
+  });
+  let out: Float32Array | null = null;
+  let dim = 0;
+  let row = 0;
+  for await (const batch of loader.epoch(0)) {
+    try {
+      const e = embedBatch(model, batch.images);
+      const data = await e.data();
+      dim = e.shape[1];
+      e.dispose();
+      out ??= new Float32Array(order.length * dim);
+      out.set(data as Float32Array, row * dim);
+      row += batch.images.shape[0];
+    } finally {
+      tf.dispose([batch.images, batch.labels]);
+    }
+  }
+  return {
+    embeddings: out ?? new Float32Array(0),
+    dim,
+    count: row,
+    labels: Int32Array.from(order, (i) => dataset.labels[i]),
+  };
+}
+
+/** Row `i` of row-major embeddings. */
+export function embeddingRow(e: DatasetEmbeddings, i: number): Float32Array {
+  return e.embeddings.subarray(i * e.dim, (i + 1) * e.dim);
+}
+
+/** Cosine similarity of two vectors (0 when either is zero, as F.normalize's floor gives). */
+export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return dot / (Math.max(Math.sqrt(na), 1e-12) * Math.max(Math.sqrt(nb), 1e-12));
+}

@@ -1,0 +1,411 @@
+import { FaceError, InvalidArgumentError, Rng, checkInteger, checkNumber } from '@face/core';
+import {
+  DataLoader,
+  compose,
+  normalize,
+  randomHorizontalFlip,
+  type FaceDataset,
+  type Sampler,
+  type Transform,
+} from '@face/data';
+import type { Callback, FitResult } from '../callbacks/callback';
+import { checkpointCallback } from '../callbacks/checkpoint';
+import { earlyStopping, type EarlyStoppingOptions } from '../callbacks/early-stopping';
+import { evaluation } from '../callbacks/evaluation';
+import { csvLogger, jsonlLogger } from '../callbacks/metric-logs';
+import { nanGuard } from '../callbacks/nan-guard';
+import { progressBar, type ProgressBarOptions } from '../callbacks/progress-bar';
+import {
+  CheckpointManager,
+  type CheckpointInfo,
+  type KeepBestOptions,
+} from '../checkpoint/manager';
+import { joinPath, type CheckpointStorage } from '../checkpoint/storage';
+import { evaluateClassification } from '../evaluate/classification';
+import type { EmbeddingModel } from '../evaluate/embed';
+import { evaluateVerification, type VerificationSet } from '../evaluate/verification';
+import type { JsonValue } from '../json';
+import type { Optimizer } from '../optim/optimizer';
+import type { LearningRateSchedule } from '../schedules/schedule';
+import type { ResumableBatchSource } from '../trainer/batch-source';
+import { Trainer, type LossFn } from '../trainer/trainer';
+import { modelState, namedVariables, type ModelLike, type NamedVariable } from '../variables';
+import { saveFaceModel } from './face-model';
+import type { ClassifierHead } from './heads';
+import {
+  buildOptimizer,
+  buildSchedule,
+  type OptimizerSpec,
+  type ScheduleSpec,
+} from './optimization';
+import { loaderSource, type FaceBatch } from './source';
+
+/** The backbone a recipe trains: a tfjs-layers model, images [n, S, S, 3] -> embeddings [n, d]. */
+export type Backbone = ModelLike &
+  EmbeddingModel & {
+    readonly name?: string;
+    readonly layers?: readonly unknown[];
+    readonly inputs?: readonly { shape: (number | null)[] }[];
+    readonly outputs?: readonly { shape: (number | null)[] }[];
+  };
+
+/** What the recipes evaluate after each epoch (metrics `val_*` in the logs). */
+export interface ValidationOptions {
+  /** Held-out images of the training identities (labels = the head's classes): `val_accuracy`, `val_top5`. */
+  classification?: FaceDataset;
+  /** Pairs of held-out identities: `val_auc`, `val_eer`, `val_tar@far=<f>`, `val_pair_accuracy`. */
+  verification?: VerificationSet;
+  /** FAR targets of the TAR@FAR metrics. Default [1e-2, 1e-1]. */
+  far?: readonly number[];
+  /** Evaluate after every N-th epoch. Default 1. */
+  every?: number;
+}
+
+export interface CheckpointOptions {
+  /** Save every N updates as well as at epoch ends (0: epoch ends only). Default 0. */
+  everySteps?: number;
+  /** Default 2. */
+  keepLast?: number;
+  /** Default: the validation AUC, else accuracy, else none. `false` for none. */
+  keepBest?: KeepBestOptions | false;
+  /** Replaces Node's file system (tests inject failures through it). */
+  storage?: CheckpointStorage;
+}
+
+/** Options every recipe takes. */
+export interface RecipeOptions {
+  backbone: Backbone;
+  /** Training images; labels 0..C-1 are the identities (`subset(..., { relabel: true })`). */
+  train: FaceDataset;
+  epochs: number;
+  /** Augmentation + normalization of training images. Default: horizontal flip, then `normalize()`. */
+  transform?: Transform;
+  /** Normalization of evaluation images. Default `normalize()`. */
+  evalTransform?: Transform;
+  optimizer?: OptimizerSpec;
+  schedule?: ScheduleSpec | LearningRateSchedule;
+  /** Clip gradients by global norm. Default 5 (off with 0). */
+  clipGradNorm?: number;
+  /** Seeds data order, augmentation and head initialisation. Default 0. */
+  seed?: number;
+  validation?: ValidationOptions;
+  /**
+   * Run directory: `checkpoints/`, `log.jsonl`, `log.csv`, and `model/` (the trained backbone and
+   * head) at the end. Without it nothing is written.
+   */
+  out?: string;
+  checkpoint?: CheckpointOptions;
+  earlyStopping?: EarlyStoppingOptions;
+  /** A progress bar (TTY), or per-epoch lines. Default false. */
+  progress?: boolean | ProgressBarOptions;
+  /** More callbacks (after the recipe's own). */
+  callbacks?: Callback[];
+  /** Name of the backbone in the checkpoint fingerprint and the saved model. Default `backbone.name`. */
+  backboneName?: string;
+  /** More JSON that checkpoints must match. */
+  config?: JsonValue;
+  /** Where `fit()` saves the model at the end. Default `<out>/model`; `false` for nowhere. */
+  modelDir?: string | false;
+  /** DataLoader prefetch. Default 2. */
+  prefetch?: number;
+}
+
+/** What a recipe contributes to the common run. */
+export interface RecipeParts {
+  recipe: string;
+  sampler: Sampler;
+  head: ClassifierHead | null;
+  /** Extra trainable variables (learnable centers). */
+  extraVariables?: NamedVariable[];
+  /** Extra checkpointed non-trainable variables (center-loss centers). */
+  state?: NamedVariable[];
+  lossFn: LossFn<FaceBatch>;
+  /** Recipe-specific JSON of the fingerprint (head config, loss weights). */
+  config: JsonValue;
+  /** Recipe-specific state for checkpoints, and hooks (online label smoothing). */
+  stateCallback?: Callback;
+  optimizerDefaults?: OptimizerSpec;
+  dispose?: () => void;
+}
+
+/** Checks the training set before anything is built from it (samplers fail less clearly). */
+export function checkTrainSet(fn: string, train: FaceDataset): FaceDataset {
+  if (!train || !(train.labels instanceof Int32Array) || typeof train.load !== 'function')
+    throw new InvalidArgumentError(fn, 'train', train, 'a FaceDataset');
+  if (train.size === 0)
+    throw new InvalidArgumentError(fn, 'train', 'an empty dataset', 'at least one image');
+  return train;
+}
+
+/** The default training augmentation: a horizontal flip (faces are roughly symmetric), then [-1, 1]. */
+export function defaultTrainTransform(): Transform {
+  return compose([randomHorizontalFlip(), normalize()]);
+}
+
+/** Side of the backbone's square input, when its input shape says. */
+export function backboneInputSize(backbone: Backbone): number | undefined {
+  const shape = backbone.inputs?.[0]?.shape;
+  return shape && typeof shape[1] === 'number' ? shape[1] : undefined;
+}
+
+/** Width of the backbone's embedding, when its output shape says. */
+export function backboneEmbeddingDim(fn: string, backbone: Backbone): number {
+  const shape = backbone.outputs?.[0]?.shape;
+  const d = shape?.[shape.length - 1];
+  if (!shape || shape.length !== 2 || typeof d !== 'number')
+    throw new InvalidArgumentError(
+      fn,
+      'backbone',
+      shape ?? backbone,
+      'a tfjs-layers model whose output is one [n, d] embedding',
+    );
+  return d;
+}
+
+/**
+ * A recipe, wired and ready: the {@link Trainer} (backbone + head in one optimizer step, schedule,
+ * clipping, NaN guard, evaluation, logs, checkpoints), its resumable data source, and
+ * `resume()` / `fit()`. Built by `classificationRecipe`, `jointRecipe`, `metricRecipe`, or as a
+ * phase of `sequentialRecipe`.
+ */
+export class RecipeRun {
+  readonly recipe: string;
+  readonly trainer: Trainer<FaceBatch>;
+  readonly manager: CheckpointManager | null;
+  readonly backbone: Backbone;
+  readonly head: ClassifierHead | null;
+  readonly optimizer: Optimizer;
+  readonly loader: DataLoader;
+  readonly epochs: number;
+  readonly out: string | null;
+  readonly modelDir: string | null;
+  readonly config: JsonValue;
+  /** The resumable data source the trainer consumes (the loader's batches). */
+  readonly source: ResumableBatchSource<FaceBatch>;
+  private readonly disposeParts?: () => void;
+  private readonly train: FaceDataset;
+  private readonly backboneName: string;
+  private resumed: CheckpointInfo | null = null;
+
+  constructor(fn: string, options: RecipeOptions, parts: RecipeParts) {
+    const o = options ?? ({} as RecipeOptions);
+    const { backbone, train } = o;
+    if (
+      !backbone ||
+      typeof backbone.apply !== 'function' ||
+      !Array.isArray(backbone.trainableWeights)
+    )
+      throw new InvalidArgumentError(
+        fn,
+        'backbone',
+        backbone,
+        'a tfjs-layers model (images -> embeddings)',
+      );
+    if (!train || !(train.labels instanceof Int32Array))
+      throw new InvalidArgumentError(fn, 'train', train, 'a FaceDataset');
+    if (train.size === 0)
+      throw new InvalidArgumentError(fn, 'train', 'an empty dataset', 'at least one image');
+    this.epochs = checkInteger(fn, 'epochs', o.epochs, { min: 1 });
+    const seed = checkInteger(fn, 'seed', o.seed ?? 0);
+    const clip = checkNumber(fn, 'clipGradNorm', o.clipGradNorm ?? 5, { min: 0 });
+    this.recipe = parts.recipe;
+    this.backbone = backbone;
+    this.head = parts.head;
+    this.train = train;
+    this.disposeParts = parts.dispose;
+    this.backboneName = o.backboneName ?? backbone.name ?? 'backbone';
+    this.loader = new DataLoader(train, {
+      sampler: parts.sampler,
+      transform: o.transform ?? defaultTrainTransform(),
+      seed,
+      prefetch: o.prefetch ?? 2,
+    });
+    const source = loaderSource(this.loader);
+    const headVars = [...(parts.head?.variables ?? []), ...(parts.extraVariables ?? [])];
+    const spec = { ...parts.optimizerDefaults, ...o.optimizer };
+    this.optimizer = buildOptimizer(fn, spec, backbone, headVars);
+    const schedule = buildSchedule(
+      fn,
+      o.schedule ?? {},
+      this.optimizer.lr,
+      this.epochs,
+      this.loader.batchesPerEpoch,
+    );
+    this.out = o.out ?? null;
+    this.modelDir =
+      o.modelDir === false ? null : (o.modelDir ?? (this.out ? joinPath(this.out, 'model') : null));
+    const v = o.validation ?? {};
+    if (v.classification && !parts.head)
+      throw new InvalidArgumentError(
+        fn,
+        'validation.classification',
+        v.classification,
+        'nothing: this recipe trains no classifier (use validation.verification)',
+      );
+    const ck = o.checkpoint ?? {};
+    const keepBest =
+      ck.keepBest === false
+        ? undefined
+        : (ck.keepBest ??
+          (v.verification
+            ? { monitor: 'val_auc', mode: 'max' as const }
+            : v.classification
+              ? { monitor: 'val_accuracy', mode: 'max' as const }
+              : undefined));
+    this.manager = this.out
+      ? new CheckpointManager(joinPath(this.out, 'checkpoints'), {
+          keepLast: ck.keepLast ?? 2,
+          ...(keepBest ? { keepBest } : {}),
+          ...(ck.storage ? { storage: ck.storage } : {}),
+        })
+      : null;
+    this.config = {
+      recipe: parts.recipe,
+      backbone: this.backboneName,
+      classes: train.classNames.length,
+      ...(o.config !== undefined ? { user: o.config } : {}),
+      ...(parts.config as Record<string, JsonValue>),
+    };
+    const callbacks: Callback[] = [nanGuard()];
+    if (parts.stateCallback) callbacks.push(parts.stateCallback);
+    callbacks.push(dropBlockState(backbone));
+    if (v.classification || v.verification)
+      callbacks.push(
+        evaluation(() => this.validate(v, o.evalTransform), {
+          prefix: 'val_',
+          every: v.every ?? 1,
+        }),
+      );
+    if (o.earlyStopping) callbacks.push(earlyStopping(o.earlyStopping));
+    if (this.out) {
+      callbacks.push(jsonlLogger(joinPath(this.out, 'log.jsonl')));
+      callbacks.push(csvLogger(joinPath(this.out, 'log.csv')));
+    }
+    if (this.manager)
+      callbacks.push(checkpointCallback(this.manager, { everySteps: ck.everySteps ?? 0 }));
+    if (o.progress)
+      callbacks.push(
+        progressBar({ epochs: this.epochs, ...(o.progress === true ? {} : o.progress) }),
+      );
+    callbacks.push(...(o.callbacks ?? []));
+    this.trainer = new Trainer<FaceBatch>({
+      optimizer: this.optimizer,
+      variables: [...namedVariables(backbone), ...headVars],
+      state: [...modelState(backbone), ...(parts.state ?? [])],
+      lossFn: parts.lossFn,
+      schedule,
+      ...(clip > 0 ? { clipGradNorm: clip } : {}),
+      callbacks,
+      rng: new Rng(seed),
+      config: this.config,
+    });
+    this.source = source;
+  }
+
+  /** Validation metrics of the current weights (what the evaluation callback logs). */
+  async validate(v: ValidationOptions, transform?: Transform): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    const t = transform ? { transform } : {};
+    if (v.classification && this.head) {
+      const r = await evaluateClassification(this.backbone, this.head, v.classification, {
+        ...t,
+        k: [1, 5],
+      });
+      out.accuracy = r.accuracy;
+      if (r.topK[5] !== undefined) out.top5 = r.topK[5];
+    }
+    if (v.verification) {
+      const r = await evaluateVerification(this.backbone, v.verification, {
+        ...t,
+        far: v.far ?? [1e-2, 1e-1],
+      });
+      out.auc = r.auc;
+      out.eer = r.eer.eer;
+      for (const p of r.tarAtFar) out[`tar@far=${p.far}`] = p.tar;
+      out.pair_accuracy = r.bestAccuracy.accuracy;
+    }
+    return out;
+  }
+
+  /**
+   * Restores the latest checkpoint of the run directory, if any (a fresh directory: null).
+   * A directory written for another backbone, head or configuration throws
+   * `CheckpointMismatchError` and nothing is loaded or overwritten.
+   */
+  async resume(): Promise<CheckpointInfo | null> {
+    if (!this.manager)
+      throw new FaceError(`${this.recipe}: resume() needs a run directory (options.out)`);
+    this.resumed = await this.trainer.resume(this.manager);
+    return this.resumed;
+  }
+
+  /**
+   * Trains until `epochs` (counting resumed epochs) or a stop (early stopping, NaN guard), then
+   * saves the model (backbone + head) to `modelDir`, unless a NaN or a callback stopped training.
+   * Refuses, before writing anything, a run directory that holds another configuration's
+   * checkpoints, or a run it did not resume from.
+   */
+  async fit(): Promise<FitResult> {
+    if (this.manager) {
+      await this.manager.assertCompatible(this.trainer.fingerprint);
+      const existing = await this.manager.list();
+      if (existing.length && this.trainer.resumedFrom === null)
+        throw new FaceError(
+          `${this.recipe}: ${this.out} already holds a run (checkpoint at step ` +
+            `${existing[existing.length - 1].step}); resume it (resume()) or choose another directory. ` +
+            'Nothing was overwritten.',
+        );
+    }
+    const result = await this.trainer.fit(this.source, { epochs: this.epochs });
+    const completed = result.stopReason === null || result.stopReason.kind === 'early-stopping';
+    if (this.modelDir && completed) await this.save(this.modelDir);
+    return result;
+  }
+
+  /** Saves the backbone and the head (`saveFaceModel`). */
+  async save(dir: string): Promise<void> {
+    await saveFaceModel(dir, {
+      backbone: this.backbone as never,
+      head: this.head,
+      classNames: [...this.train.classNames],
+      meta: { recipe: this.recipe, backbone: this.backboneName },
+    });
+  }
+
+  /** Frees the optimizer state and the head (the backbone stays the caller's). */
+  dispose(): void {
+    this.optimizer.dispose();
+    this.head?.dispose();
+    this.disposeParts?.();
+  }
+}
+
+/**
+ * Checkpoints the DropBlock layers' schedule step and mask generator (they live outside the
+ * trainer's variables), so a resumed run draws the same masks.
+ */
+function dropBlockState(backbone: Backbone): Callback {
+  type DropBlockLike = { step: number; rng: Rng; name: string };
+  const layers = (backbone.layers ?? []).filter(
+    (l): l is DropBlockLike =>
+      !!l &&
+      typeof l === 'object' &&
+      (l as DropBlockLike).rng instanceof Rng &&
+      typeof (l as DropBlockLike).step === 'number',
+  );
+  return {
+    name: 'recipe:drop-block',
+    getState: () =>
+      Object.fromEntries(
+        layers.map((l) => [l.name, { step: l.step, rng: l.rng.state() as unknown as JsonValue }]),
+      ),
+    setState(state) {
+      const s = state as Record<string, { step: number; rng: JsonValue }>;
+      for (const l of layers) {
+        if (!s[l.name]) continue;
+        l.step = s[l.name].step;
+        l.rng.setState(s[l.name].rng as never);
+      }
+    },
+  };
+}
