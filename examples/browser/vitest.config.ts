@@ -12,6 +12,10 @@ export default defineProject({
   resolve: {
     alias: [
       { find: /^@face\/test-support$/, replacement: `${packages}test-support/src/index.ts` },
+      {
+        find: /^@face\/test-support\/chromium$/,
+        replacement: `${packages}test-support/src/chromium.ts`,
+      },
       { find: /^@face\/([a-z-]+)$/, replacement: `${packages}$1/dist/index.js` },
       { find: /^@face\/([a-z-]+)\/([a-z-]+)$/, replacement: `${packages}$1/dist/$2.js` },
     ],

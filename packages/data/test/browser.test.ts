@@ -1,11 +1,11 @@
 // The browser half of decoding and synthesis, in headless Chromium (playwright-core, no browser
 // download: CHROMIUM_PATH or /usr/bin/chromium). The package's root door is bundled for the
 // browser platform with esbuild, which also proves it needs no Node built-ins or sharp.
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '@face/test-support/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyntheticFaces } from '@face/data';
 import { decodeImageNode } from '../src/node';
@@ -13,7 +13,6 @@ import { encodeSamples, type EncodedFiles } from './make-files';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packagesDir = join(here, '..', '..');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Largest JPEG difference allowed between sharp (mozjpeg, a libjpeg-turbo fork) and Chromium
@@ -76,26 +75,9 @@ async function decodeInPage(
 }
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `Chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH`,
-    );
-  }
   const [script, encoded] = await Promise.all([bundle(), encodeSamples()]);
   samples = encoded;
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   await page.setContent('<!doctype html><html><body></body></html>');
   await page.addScriptTag({ content: script });

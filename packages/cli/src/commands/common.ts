@@ -10,6 +10,16 @@ export const BACKEND_FLAG: Flag = {
   value: 'name',
   choices: BACKEND_CHOICES,
 };
+export const MODEL_FLAG: Flag = {
+  type: 'string',
+  description: "a model/ folder written by 'face train', or dlib-resnet",
+  value: 'dir',
+};
+export const DATA_FLAG: Flag = {
+  type: 'string',
+  description: 'a folder with one sub-folder per identity, a path,label CSV list, or "synthetic"',
+  value: 'path',
+};
 export const THREADS_FLAG: Flag = {
   type: 'string',
   description: 'wasm threads (Node: experimental, falls back to 1)',

@@ -8,6 +8,8 @@ import { writeNpy } from '../npy';
 import {
   BACKEND_FLAG,
   THREADS_FLAG,
+  DATA_FLAG,
+  MODEL_FLAG,
   BATCH_FLAG,
   SEED_FLAG,
   SYNTHETIC_FLAGS,
@@ -27,16 +29,8 @@ export const embedCommand: Command = {
   usage:
     '--model <dir|dlib-resnet> --data <folder|list.csv|synthetic> --out <file.json|file.npy> [flags]',
   flags: {
-    model: {
-      type: 'string',
-      description: "a model/ folder written by 'face train', or dlib-resnet",
-      value: 'dir',
-    },
-    data: {
-      type: 'string',
-      description: 'a folder of identity sub-folders, a path,label CSV list, or "synthetic"',
-      value: 'path',
-    },
+    model: MODEL_FLAG,
+    data: DATA_FLAG,
     out: { type: 'string', description: 'output file: .json or .npy', value: 'file' },
     weights: { type: 'string', description: "dlib-resnet: face-api's model/ folder", value: 'dir' },
     batch: BATCH_FLAG,

@@ -22,6 +22,8 @@ import { table, writeReport } from '../report';
 import {
   BACKEND_FLAG,
   THREADS_FLAG,
+  DATA_FLAG,
+  MODEL_FLAG,
   BATCH_FLAG,
   SEED_FLAG,
   SYNTHETIC_FLAGS,
@@ -42,16 +44,8 @@ export const evalCommand: Command = {
     'the data) and open-set 1:N identification (a gallery of known people, queries of known and unknown ones).',
   usage: '--model <dir|dlib-resnet> --data <folder|list.csv|synthetic> [flags]',
   flags: {
-    model: {
-      type: 'string',
-      description: "a model/ folder written by 'face train', or dlib-resnet",
-      value: 'dir',
-    },
-    data: {
-      type: 'string',
-      description: 'a folder of identity sub-folders, a path,label CSV list, or "synthetic"',
-      value: 'path',
-    },
+    model: MODEL_FLAG,
+    data: DATA_FLAG,
     task: {
       type: 'string',
       description: 'what to evaluate (all: every task the model and data allow)',

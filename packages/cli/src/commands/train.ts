@@ -22,6 +22,7 @@ import { evalTransform, openDataset } from '../datasets';
 import {
   BACKEND_FLAG,
   THREADS_FLAG,
+  DATA_FLAG,
   BATCH_FLAG,
   SEED_FLAG,
   SYNTHETIC_FLAGS,
@@ -45,12 +46,7 @@ export const trainCommand: Command = {
     'Writes checkpoints, logs (log.jsonl, log.csv) and the final model (model/) into --out.',
   usage: '--data <folder|list.csv|synthetic> --out <dir> [flags]',
   flags: {
-    data: {
-      type: 'string',
-      description:
-        'a folder with one sub-folder per identity, a path,label CSV list, or "synthetic"',
-      value: 'path',
-    },
+    data: DATA_FLAG,
     out: { type: 'string', description: 'run directory (checkpoints, logs, model)', value: 'dir' },
     recipe: {
       type: 'string',
