@@ -23,7 +23,7 @@ const { values: o } = parseArgs({
     pairs: { type: 'string', default: '300' },
     seed: { type: 'string', default: '0' },
     weights: { type: 'string' },
-    lr: { type: 'string', default: '1e-3' },
+    lr: { type: 'string', default: '3e-4' },
     'backbone-lr-scale': { type: 'string', default: '0.1' },
     scale: { type: 'string', default: '16' },
     margin: { type: 'string', default: '0.2' },

@@ -117,7 +117,7 @@ export const trainCommand: Command = {
     lr: {
       type: 'string',
       description:
-        'learning rate (default 1e-3; 0.1 for sgd); with dlib-resnet the margin head learns at 10x, the backbone at 0.1x',
+        'learning rate (default 1e-3, 3e-4 with dlib-resnet; 0.1 for sgd); with dlib-resnet the margin head learns at 10x, the backbone at 0.1x',
       value: 'x',
     },
     'weight-decay': { type: 'string', description: 'weight decay', default: '5e-4', value: 'x' },
@@ -264,7 +264,13 @@ async function train(v: Values, io: Io): Promise<number> {
     evalTransform: evalTransform(opened.sized, backbone.imageSize, backbone.normalization),
     optimizer: {
       kind: stringFlag(name, v, 'optimizer') as OptimizerKind,
-      ...(lr !== undefined ? { lr } : {}),
+      // A pretrained backbone fine-tunes at a lower rate by default (measured on 225 synthetic
+      // people: AUC 0.94 at 3e-4, 0.66 - below the pretrained 0.69 - at 1e-3).
+      ...(lr !== undefined
+        ? { lr }
+        : backbone.pretrained && stringFlag(name, v, 'optimizer') !== 'sgd'
+          ? { lr: 3e-4 }
+          : {}),
       weightDecay: num('weight-decay')!,
     },
     schedule: {
