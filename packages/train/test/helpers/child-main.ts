@@ -1,7 +1,7 @@
 // Entry of the child process the crash tests kill with SIGKILL (bundled by run-child.ts).
 // FACE_CHILD_MODE=train: train, hang after update FACE_HANG_AT_STEP (after its checkpoint, if any).
 // FACE_CHILD_MODE=write: hang halfway through writing a checkpoint's weights.
-import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@face/backends';
 import { nodeStorage, type Callback, type CheckpointStorage } from '@face/train';
 import { EPOCHS, makeProblem } from './problem';
 
@@ -10,8 +10,7 @@ const hang = (what: string) => {
   return new Promise<never>(() => {});
 };
 
-await import(process.env.FACE_TFJS_URL!); // registers gradients and the cpu backend
-await tf.setBackend('cpu');
+await useBackend('cpu'); // gradients and the cpu backend, as the tests' setup does
 const dir = process.env.FACE_DIR!;
 const mode = process.env.FACE_CHILD_MODE;
 

@@ -1,7 +1,7 @@
 // Child process of the recipe crash tests (bundled by run-child.ts):
 // FACE_CHILD_MODE=train: train, hang after update FACE_HANG_AT_STEP of the last phase.
 // FACE_CHILD_MODE=write: hang halfway through writing the FACE_HANG_AT_SAVE-th checkpoint.
-import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@face/backends';
 import { nodeStorage, type Callback, type CheckpointStorage } from '@face/train';
 import { makeRecipeProblem, type RecipeName } from './recipe-problem';
 
@@ -10,8 +10,7 @@ const hang = (what: string) => {
   return new Promise<never>(() => {});
 };
 
-await import(process.env.FACE_TFJS_URL!);
-await tf.setBackend('cpu');
+await useBackend('cpu'); // gradients and the cpu backend, as the tests' setup does
 const dir = process.env.FACE_DIR!;
 const recipe = process.env.FACE_RECIPE as RecipeName;
 

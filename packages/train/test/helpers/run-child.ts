@@ -1,17 +1,18 @@
 // Runs a child entry (test/helpers/child-main.ts by default) in a separate Node process: bundled with esbuild (sources of
-// @face/* inlined, TensorFlow.js left external and resolved to the same files the tests use).
+// @face/* inlined, with @face/backends' bundled tfjs-core gradients; TensorFlow.js packages left
+// external and resolved to the same files the tests use).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { tfjsGradientsEsbuildPlugin } from '../../../backends/bundler/tfjs-gradients';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const packages = join(here, '..', '..', '..');
-// Resolve TF.js from test-support, which depends on the full bundle (gradients + cpu backend).
-const requireTf = createRequire(join(packages, 'test-support', 'package.json'));
+// Resolve TF.js as this package's tests do (tfjs-core, tfjs-layers, the backends).
 const requireOwn = createRequire(join(packages, 'train', 'package.json'));
 
 const bundled = new Map<string, Promise<string>>();
@@ -29,6 +30,7 @@ function bundle(entry: string): Promise<string> {
       target: 'node20',
       logLevel: 'error',
       plugins: [
+        tfjsGradientsEsbuildPlugin(),
         {
           name: 'face-sources-and-shared-tfjs',
           setup(b) {
@@ -37,13 +39,7 @@ function bundle(entry: string): Promise<string> {
               return { path: join(packages, name, 'src', `${sub ?? 'index'}.ts`) };
             });
             b.onResolve({ filter: /^@tensorflow\// }, (args) => {
-              let path: string;
-              try {
-                path = requireTf.resolve(args.path);
-              } catch {
-                path = requireOwn.resolve(args.path); // tfjs-layers: a dependency of this package
-              }
-              return { path, external: true };
+              return { path: requireOwn.resolve(args.path), external: true };
             });
           },
         },
@@ -71,7 +67,6 @@ export async function runChild(
     env: {
       ...process.env,
       ...env,
-      FACE_TFJS_URL: pathToFileURL(requireTf.resolve('@tensorflow/tfjs')).href,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
