@@ -42,6 +42,21 @@ describe('batchNorm op against torch.nn.BatchNorm', () => {
     ]);
   });
 
+  it('differentiates in training mode without gamma as with gamma = 1 (its own gradient)', () => {
+    const x = tf.randomNormal([4, 3, 3, 2], 0, 2, 'float32', 7);
+    const w = tf.randomNormal([4, 3, 3, 2], 0, 1, 'float32', 8);
+    const ones = tf.ones([2]);
+    const beta = tf.tensor1d([0.5, -1]);
+    // The gradient runs after batchNorm's scope has ended: what it needs must outlive that scope.
+    const loss = (g?: tf.Tensor) => (input: tf.Tensor) =>
+      tf.sum(tf.mul(batchNorm(input, { training: true, gamma: g, beta }).y, w));
+    const without = tf.grad(loss())(x);
+    const withOnes = tf.grad(loss(ones))(x);
+    expectClose(without, withOnes, { rtol: 1e-6, atol: 1e-6, what: 'dx' });
+    expect(tf.max(tf.abs(without)).dataSync()[0]).toBeGreaterThan(0.01);
+    tf.dispose([x, w, ones, beta, without, withOnes]);
+  });
+
   it('leaks nothing but its outputs', async () => {
     const x = tf.randomNormal([4, 3, 3, 2]);
     const [m, v] = [tf.zeros([2]), tf.ones([2])];

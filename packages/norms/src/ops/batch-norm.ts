@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, InvalidArgumentError, ShapeError } from '@face/core';
 import { axesExcept, channelShape, checkChannelParam, resolveChannelAxis } from './axis';
+import { batchNormTraining } from './batch-norm-training';
 import { normalize } from './normalize';
 
 export interface BatchNormOptions {
@@ -85,15 +86,19 @@ export function batchNorm<T extends tf.Tensor>(
       const variance = tf.reshape(runningVariance!, paramShape);
       return { y: normalize(x, mean, variance, eps, paramShape, gamma, beta) as T };
     }
-    const { mean, variance } = tf.moments(x, axesExcept(x.rank, [channelAxis]), true);
-    const y = normalize(x, mean, variance, eps, paramShape, gamma, beta) as T;
-    if (!training || !runningMean || !runningVariance) return { y };
-    const unbiased = tf.mul(tf.reshape(variance, [channels]), count / (count - 1));
-    return {
-      y,
-      runningMean: runningAverage(runningMean, tf.reshape(mean, [channels]), momentum),
-      runningVariance: runningAverage(runningVariance, unbiased, momentum),
-    };
+    const axes = axesExcept(x.rank, [channelAxis]);
+    const { y, mean, variance } = batchNormTraining(x, axes, paramShape, eps, gamma, beta);
+    try {
+      if (!training || !runningMean || !runningVariance) return { y: y as T };
+      const unbiased = tf.mul(variance, count / (count - 1));
+      return {
+        y: y as T,
+        runningMean: runningAverage(runningMean, mean, momentum),
+        runningVariance: runningAverage(runningVariance, unbiased, momentum),
+      };
+    } finally {
+      tf.dispose([mean, variance]); // kept by batchNormTraining past its own scope
+    }
   });
 }
 
