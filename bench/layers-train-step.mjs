@@ -4,6 +4,7 @@
 //   node bench/layers-train-step.mjs [--model mobilefacenet|iresnet18] [--size 112] [--batch 16] [--steps 3]
 import { parseArgs } from 'node:util';
 import { loadavg, cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../packages/backends/dist/index.js';
 import { iresnet, mobileFaceNet } from '../packages/layers/dist/index.js';
