@@ -2,6 +2,8 @@ import { splitByIdentity, splitByImage, subset, type FaceDataset } from '@face/d
 import { verificationSet, type VerificationSet } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Flag, type Io, type Values } from '../args';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
+import { openDataset } from '../datasets';
+import { loadModelFlag } from '../models';
 
 export const BACKEND_FLAG: Flag = {
   type: 'string',
@@ -67,6 +69,29 @@ export function syntheticOptions(command: string, v: Values) {
 export async function backendFromFlags(command: string, v: Values, io: Io): Promise<string> {
   const threads = numberFlag(command, v, 'threads', { integer: true, min: 1 });
   return selectBackend(stringFlag(command, v, 'backend') as BackendChoice, io.out, { threads });
+}
+
+/**
+ * What `face eval` and `face embed` start with: the backend, the model named by --model (and
+ * --weights), and --data opened at the model's input size. Prints what was loaded.
+ */
+export async function modelAndData(
+  command: string,
+  v: Values,
+  io: Io,
+  { modelSpec, data, seed }: { modelSpec: string; data: string; seed: number },
+) {
+  const synthetic = syntheticOptions(command, v);
+  await backendFromFlags(command, v, io);
+  const model = await loadModelFlag(command, modelSpec, stringFlag(command, v, 'weights'));
+  io.out(`model: ${model.description}`);
+  const opened = openDataset(command, 'data', data, {
+    imageSize: model.imageSize,
+    seed,
+    ...synthetic,
+  });
+  io.out(`data: ${opened.description}`);
+  return { model, opened };
 }
 
 /** Positional arguments a command does not take. */

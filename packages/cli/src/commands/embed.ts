@@ -2,8 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { embedDataset } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
-import { evalTransform, openDataset } from '../datasets';
-import { loadModelFlag } from '../models';
+import { evalTransform } from '../datasets';
 import { writeNpy } from '../npy';
 import {
   BACKEND_FLAG,
@@ -13,9 +12,8 @@ import {
   BATCH_FLAG,
   SEED_FLAG,
   SYNTHETIC_FLAGS,
-  backendFromFlags,
   noPositionals,
-  syntheticOptions,
+  modelAndData,
 } from './common';
 
 const name = 'embed';
@@ -53,16 +51,7 @@ async function embed(v: Values, io: Io): Promise<number> {
     throw new UsageError(`face ${name}: flag --out must end in .json or .npy, got '${out}'`);
   const batchSize = numberFlag(name, v, 'batch', { integer: true, min: 1 })!;
   const seed = numberFlag(name, v, 'seed', { integer: true })!;
-  const synthetic = syntheticOptions(name, v);
-  await backendFromFlags(name, v, io);
-  const model = await loadModelFlag(name, modelSpec, stringFlag(name, v, 'weights'));
-  io.out(`model: ${model.description}`);
-  const opened = openDataset(name, 'data', data, {
-    imageSize: model.imageSize,
-    seed,
-    ...synthetic,
-  });
-  io.out(`data: ${opened.description}`);
+  const { model, opened } = await modelAndData(name, v, io, { modelSpec, data, seed });
   const { dataset } = opened;
   const t0 = Date.now();
   const e = await embedDataset(model.backbone, dataset, {

@@ -16,8 +16,7 @@ import {
   type VerificationResult,
 } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
-import { evalTransform, openDataset } from '../datasets';
-import { loadModelFlag } from '../models';
+import { evalTransform } from '../datasets';
 import { table, writeReport } from '../report';
 import {
   BACKEND_FLAG,
@@ -27,10 +26,9 @@ import {
   BATCH_FLAG,
   SEED_FLAG,
   SYNTHETIC_FLAGS,
-  backendFromFlags,
   fmt,
   noPositionals,
-  syntheticOptions,
+  modelAndData,
 } from './common';
 
 const name = 'eval';
@@ -129,17 +127,7 @@ async function evaluate(v: Values, io: Io): Promise<number> {
   })!;
   const pairsPerFold = numberFlag(name, v, 'pairs-per-fold', { integer: true, min: 1 })!;
   const folds = numberFlag(name, v, 'folds', { integer: true, min: 1 })!;
-  const synthetic = syntheticOptions(name, v);
-
-  await backendFromFlags(name, v, io);
-  const model = await loadModelFlag(name, modelSpec, stringFlag(name, v, 'weights'));
-  io.out(`model: ${model.description}`);
-  const opened = openDataset(name, 'data', data, {
-    imageSize: model.imageSize,
-    seed,
-    ...synthetic,
-  });
-  io.out(`data: ${opened.description}`);
+  const { model, opened } = await modelAndData(name, v, io, { modelSpec, data, seed });
   const dataset = opened.dataset;
   const options = {
     batchSize,
