@@ -1,7 +1,9 @@
 // One training step (forward, backward, AdamW) of @face/layers' backbones with an ArcFace head on
 // the wasm backend of @face/backends: ms per step, images/s and the peak of tensor memory in the
 // step (tf.profile's peakBytes). Build first (`pnpm build`). Usage:
-//   node bench/layers-train-step.mjs [--model mobilefacenet|iresnet18] [--size 112] [--batch 16] [--steps 3]
+//   node bench/layers-train-step.mjs [--model mobilefacenet|iresnet18] [--size 112] [--batch 16]
+//     [--steps 3] [--threads 1]
+// PyTorch side: /usr/bin/python3 bench/layers_train_step.py with the same flags.
 import { parseArgs } from 'node:util';
 import { loadavg, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -17,11 +19,12 @@ const { values: o } = parseArgs({
     batch: { type: 'string', default: '16' },
     steps: { type: 'string', default: '3' },
     backend: { type: 'string', default: 'wasm' },
+    threads: { type: 'string', default: '1' },
   },
 });
 const size = Number(o.size);
 const batch = Number(o.batch);
-await useBackend(o.backend);
+const selection = await useBackend(o.backend, { threads: Number(o.threads) });
 const backbone =
   o.model === 'iresnet18'
     ? iresnet({ depth: 18, inputSize: size, seed: 1 })
@@ -58,6 +61,7 @@ console.log(
     size,
     batch,
     backend: o.backend,
+    threads: selection.threads,
     msPerStep: Math.round(ms),
     imagesPerS: +((batch * 1000) / ms).toFixed(1),
     peakMB: Math.round(profile.peakBytes / 2 ** 20),
