@@ -5,8 +5,9 @@
  * (bench/train_step.py), printed as a markdown table with ratios; then, for wasm, GFLOP/s per
  * kernel (from tf.profile of one step) next to the machine's practical peak, a large matmul.
  *
- * The backbones are the stand-ins of packages/backends/test/models/representative.ts until
- * @face/layers' backbones land. Each measurement runs in its own process.
+ * The backbones are the stand-ins of packages/backends/test/models/representative.ts (this
+ * package cannot depend on @face/layers); bench/layers-train-step.mjs and layers_train_step.py
+ * time @face/layers' own backbones. Each measurement runs in its own process.
  *
  *   node bench/run-ts.mjs bench/train-step.ts [--models mobilefacenet,iresnet18] [--sizes 64,112]
  *     [--backends cpu,wasm,torch] [--batch 32] [--cpu-batch 4] [--cpu-sizes 64] [--steps 3]
