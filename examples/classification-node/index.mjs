@@ -20,10 +20,10 @@ export async function main({
   log(`backend: ${selection.backend} (${selection.reason})`);
 
   // 1. Data: people drawn from a seed; 20% of each person's pictures held out.
-  const size = 16;
+  const size = quick ? 16 : 32;
   const faces = new SyntheticFaces({
-    identities: quick ? 6 : 20,
-    imagesPerIdentity: quick ? 5 : 10,
+    identities: quick ? 6 : 50,
+    imagesPerIdentity: quick ? 5 : 16,
     size,
     seed: 1,
   });
@@ -34,7 +34,7 @@ export async function main({
   // 2. Backbone: a small IResNet (images -> 64-d embeddings).
   const backbone = iresnet({
     stages: [1, 1, 1, 1],
-    width: 0.0625,
+    width: quick ? 0.0625 : 0.125,
     inputSize: size,
     embeddingSize: 64,
     seed: 1,
@@ -45,7 +45,7 @@ export async function main({
   const run = classificationRecipe({
     backbone,
     train,
-    epochs: quick ? 1 : 6,
+    epochs: quick ? 1 : 10,
     batchSize: quick ? 8 : 16,
     head: 'linear',
     labelSmoothing: 0.1,

@@ -28,10 +28,10 @@ export async function main({
   log(`backend: ${selection.backend} (${selection.reason})`);
 
   // 1. Data: a quarter of the people are held out entirely (open set).
-  const size = 16;
+  const size = quick ? 16 : 32;
   const faces = new SyntheticFaces({
-    identities: quick ? 12 : 40,
-    imagesPerIdentity: quick ? 4 : 10,
+    identities: quick ? 12 : 100,
+    imagesPerIdentity: quick ? 4 : 12,
     size,
     seed: 2,
   });
@@ -40,8 +40,14 @@ export async function main({
   const unseen = subset(faces, split.test);
   const pairs = verificationSet(unseen, { pairs: quick ? 10 : 200, seed: 2 }); // same + different pairs
   const makeBackbone = () =>
-    iresnet({ stages: [1, 1, 1, 1], width: 0.0625, inputSize: size, embeddingSize: 32, seed: 2 });
-  const epochs = quick ? 1 : 5;
+    iresnet({
+      stages: [1, 1, 1, 1],
+      width: quick ? 0.0625 : 0.125,
+      inputSize: size,
+      embeddingSize: 32,
+      seed: 2,
+    });
+  const epochs = quick ? 1 : 8;
   const progress = { mode: 'lines', stream: { write: (text) => log(text.trimEnd()) } };
   const results = {};
 
@@ -80,7 +86,7 @@ export async function main({
       train,
       classification: { epochs, batchSize: 16, optimizer: { kind: 'adamw', lr: 3e-3 } },
       margin: {
-        epochs: quick ? 1 : 3,
+        epochs: quick ? 1 : 4,
         batchSize: 16,
         head: 'arcface',
         headOptions: { scale: 16, margin: 0.2 },
