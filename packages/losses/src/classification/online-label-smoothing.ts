@@ -1,21 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkInteger, checkNumber, InvalidArgumentError, checkOptions } from '@face/core';
+import { type Labels, oneHotRows } from '../util/labels';
+import { type Reduced, type Reduction, reduceLosses } from '../util/reduction';
 import {
-  checkInteger,
-  checkNumber,
-  InvalidArgumentError,
-  checkBoolean,
-  checkOptions,
-} from '@face/core';
-import { type Labels, oneHotRows, readLabels } from '../util/labels';
-import { checkMatrix } from '../util/tensors';
-import {
-  checkReduction,
-  type Reduced,
-  type Reduction,
-  reduceLosses,
-  REDUCTIONS,
-} from '../util/reduction';
-import { assignCopy, checkWeights, type StatefulLoss, uniqueName } from '../util/stateful';
+  assignCopy,
+  checkWeights,
+  readStatefulLossArgs,
+  type StatefulLoss,
+  uniqueName,
+} from '../util/stateful';
 
 export interface OnlineLabelSmoothingConfig {
   numClasses: number;
@@ -95,13 +88,9 @@ export class OnlineLabelSmoothing implements StatefulLoss<
     options?: OnlineLabelSmoothingLossOptions<R>,
   ): Reduced<R> {
     const fn = 'OnlineLabelSmoothing.loss';
-    const opts = checkOptions(fn, options, ['reduction', 'training']);
-    const reduction = checkReduction(fn, opts.reduction, REDUCTIONS, 'mean');
-    const training = checkBoolean(fn, 'options.training', opts.training, true);
-    checkMatrix(fn, 'logits', logits, { columns: this.numClasses });
-    const y = readLabels(fn, 'labels', labels, {
+    const { y, reduction, training } = readStatefulLossArgs(fn, 'logits', logits, labels, options, {
+      columns: this.numClasses,
       numClasses: this.numClasses,
-      length: logits.shape[0],
     });
     return tf.tidy(() => {
       const onehot = oneHotRows(y, this.numClasses);

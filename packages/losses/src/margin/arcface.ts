@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, checkBoolean, checkOptions } from '@face/core';
 import { atMost } from '../util/tensors';
-import { checkScale, MarginHead, type MarginHeadConfig, type TargetAngle } from './base';
+import {
+  checkScale,
+  MARGIN_HEAD_KEYS,
+  MarginHead,
+  type MarginHeadConfig,
+  type TargetAngle,
+} from './base';
 
 export interface ArcFaceConfig extends MarginHeadConfig {
   /** s. Default 64. */
@@ -28,15 +34,7 @@ export class ArcFace extends MarginHead<ArcFaceConfig> {
 
   constructor(config: ArcFaceConfig) {
     const fn = ArcFace.className;
-    const c = checkOptions(fn, config, [
-      'embeddingDim',
-      'numClasses',
-      'seed',
-      'name',
-      'scale',
-      'margin',
-      'easyMargin',
-    ]);
+    const c = checkOptions(fn, config, [...MARGIN_HEAD_KEYS, 'scale', 'margin', 'easyMargin']);
     super(fn, c);
     this.scale = checkScale(fn, c.scale);
     this.margin = checkNumber(fn, 'config.margin', c.margin ?? 0.5, {

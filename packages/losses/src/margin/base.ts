@@ -15,6 +15,9 @@ import { assignCopy, checkWeights, type StatefulLoss, uniqueName } from '../util
 import { crossEntropy } from '../classification/cross-entropy';
 
 /** Options every margin head takes. */
+/** The option names every margin head takes (each head adds its own). */
+export const MARGIN_HEAD_KEYS = ['embeddingDim', 'numClasses', 'seed', 'name'] as const;
+
 export interface MarginHeadConfig {
   /** Width of the embeddings the head receives. */
   embeddingDim: number;

@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, checkOptions } from '@face/core';
-import { checkScale, MarginHead, type MarginHeadConfig, type TargetAngle } from './base';
+import {
+  checkScale,
+  MARGIN_HEAD_KEYS,
+  MarginHead,
+  type MarginHeadConfig,
+  type TargetAngle,
+} from './base';
 
 export interface CombinedMarginConfig extends MarginHeadConfig {
   /** s. Default 64. */
@@ -29,16 +35,7 @@ export class CombinedMargin extends MarginHead<CombinedMarginConfig> {
 
   constructor(config: CombinedMarginConfig) {
     const fn = CombinedMargin.className;
-    const c = checkOptions(fn, config, [
-      'embeddingDim',
-      'numClasses',
-      'seed',
-      'name',
-      'scale',
-      'm1',
-      'm2',
-      'm3',
-    ]);
+    const c = checkOptions(fn, config, [...MARGIN_HEAD_KEYS, 'scale', 'm1', 'm2', 'm3']);
     super(fn, c);
     this.scale = checkScale(fn, c.scale);
     this.m1 = checkNumber(fn, 'config.m1', c.m1 ?? 1, { min: 0, exclusiveMin: true });

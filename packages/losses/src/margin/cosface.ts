@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNumber, checkOptions } from '@face/core';
-import { checkScale, MarginHead, type MarginHeadConfig, type TargetAngle } from './base';
+import {
+  checkScale,
+  MARGIN_HEAD_KEYS,
+  MarginHead,
+  type MarginHeadConfig,
+  type TargetAngle,
+} from './base';
 
 export interface CosFaceConfig extends MarginHeadConfig {
   /** s. Default 64. */
@@ -21,14 +27,7 @@ export class CosFace extends MarginHead<CosFaceConfig> {
 
   constructor(config: CosFaceConfig) {
     const fn = CosFace.className;
-    const c = checkOptions(fn, config, [
-      'embeddingDim',
-      'numClasses',
-      'seed',
-      'name',
-      'scale',
-      'margin',
-    ]);
+    const c = checkOptions(fn, config, [...MARGIN_HEAD_KEYS, 'scale', 'margin']);
     super(fn, c);
     this.scale = checkScale(fn, c.scale);
     this.margin = checkNumber(fn, 'config.margin', c.margin ?? 0.35, { min: 0 });

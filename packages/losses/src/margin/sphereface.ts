@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger, checkNumber, InvalidArgumentError, checkOptions } from '@face/core';
 import { safeNorm } from '../util/tensors';
-import { MarginHead, type MarginHeadConfig, type TargetAngle } from './base';
+import { MARGIN_HEAD_KEYS, MarginHead, type MarginHeadConfig, type TargetAngle } from './base';
 
 export interface SphereFaceConfig extends MarginHeadConfig {
   /** Integer angular margin m of psi(theta) = (-1)^k cos(m theta) - 2k. Default 4. */
@@ -43,10 +43,7 @@ export class SphereFace extends MarginHead<SphereFaceConfig> {
   constructor(config: SphereFaceConfig) {
     const fn = SphereFace.className;
     const c = checkOptions(fn, config, [
-      'embeddingDim',
-      'numClasses',
-      'seed',
-      'name',
+      ...MARGIN_HEAD_KEYS,
       'margin',
       'base',
       'gamma',

@@ -6,17 +6,16 @@ import {
   checkBoolean,
   checkOptions,
 } from '@face/core';
-import { type Labels, oneHotRows, readLabels } from '../util/labels';
+import { type Labels, oneHotRows } from '../util/labels';
 import { gatherRows } from '../util/pick';
-import { checkMatrix } from '../util/tensors';
+import { type Reduced, type Reduction, reduceLosses } from '../util/reduction';
 import {
-  checkReduction,
-  type Reduced,
-  type Reduction,
-  reduceLosses,
-  REDUCTIONS,
-} from '../util/reduction';
-import { assignCopy, checkWeights, type StatefulLoss, uniqueName } from '../util/stateful';
+  assignCopy,
+  checkWeights,
+  readStatefulLossArgs,
+  type StatefulLoss,
+  uniqueName,
+} from '../util/stateful';
 
 export interface CenterLossConfig {
   numClasses: number;
@@ -93,14 +92,17 @@ export class CenterLoss implements StatefulLoss<Required<CenterLossConfig>, obje
     options?: CenterLossOptions<R>,
   ): Reduced<R> {
     const fn = 'CenterLoss.loss';
-    const opts = checkOptions(fn, options, ['reduction', 'training']);
-    const reduction = checkReduction(fn, opts.reduction, REDUCTIONS, 'mean');
-    const training = checkBoolean(fn, 'options.training', opts.training, true);
-    checkMatrix(fn, 'embeddings', embeddings, { columns: this.embeddingDim });
-    const y = readLabels(fn, 'labels', labels, {
-      numClasses: this.numClasses,
-      length: embeddings.shape[0],
-    });
+    const { y, reduction, training } = readStatefulLossArgs(
+      fn,
+      'embeddings',
+      embeddings,
+      labels,
+      options,
+      {
+        columns: this.embeddingDim,
+        numClasses: this.numClasses,
+      },
+    );
     return tf.tidy(() => {
       const onehot = oneHotRows(y, this.numClasses);
       // A clone pins the centers the loss was computed with: the alpha update below reassigns the

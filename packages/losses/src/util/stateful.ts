@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, ShapeError } from '@face/core';
+import { checkBoolean, checkOptions, InvalidArgumentError, ShapeError } from '@face/core';
+import { type Labels, readLabels } from './labels';
+import { checkReduction, type Reduction, REDUCTIONS } from './reduction';
+import { checkMatrix } from './tensors';
 
 /**
  * What every loss that holds tensors offers the training loop: the variables for the optimizer,
@@ -50,4 +53,25 @@ export function checkWeights(
 /** Copies `value` into `variable` (the caller keeps ownership of `value`). */
 export function assignCopy(variable: tf.Variable, value: tf.Tensor): void {
   tf.tidy(() => variable.assign(tf.clone(value)));
+}
+
+/**
+ * The arguments of a stateful loss's `loss(matrix, labels, { reduction, training })`, checked:
+ * `matrix` [n, columns], one label in [0, numClasses) per row, the reduction (default 'mean')
+ * and the training flag (default true: the loss updates its state).
+ */
+export function readStatefulLossArgs(
+  fn: string,
+  name: string,
+  matrix: tf.Tensor2D,
+  labels: Labels,
+  options: { reduction?: Reduction; training?: boolean } | undefined,
+  { columns, numClasses }: { columns: number; numClasses: number },
+): { y: Int32Array; reduction: Reduction; training: boolean } {
+  const opts = checkOptions(fn, options, ['reduction', 'training']);
+  const reduction = checkReduction(fn, opts.reduction, REDUCTIONS, 'mean');
+  const training = checkBoolean(fn, 'options.training', opts.training, true);
+  checkMatrix(fn, name, matrix, { columns });
+  const y = readLabels(fn, 'labels', labels, { numClasses, length: matrix.shape[0] });
+  return { y, reduction, training };
 }
