@@ -19,7 +19,7 @@ import { artifacts, launchChromium } from './chromium';
  */
 const QUERY =
   '?size=32&width=0.125&embeddingSize=32&identities=40&testIdentities=10&imagesPerIdentity=8' +
-  '&p=8&k=4&epochs=4&lr=0.005&pairs=100';
+  '&p=8&k=4&epochs=4&lr=0.005&pairs=100&backend=webgl';
 const STEPS = 28;
 
 /** WebGL (page) against cpu (Node): TF.js's float32 tolerance, as in the parity suite. */
@@ -67,6 +67,17 @@ describe('the demo page (Chromium, WebGL)', () => {
   it('trains on WebGL with float32 textures', () => {
     expect(state.backend?.backend).toBe('webgl');
     expect(state.backend?.float32).toBe(true);
+  });
+
+  it('without ?backend, picks wasm over WebGL that renders in software (SwiftShader here)', async () => {
+    const other = await browser.newPage();
+    await other.goto(
+      `${inject('baseUrl')}?size=16&width=0.0625&identities=6&testIdentities=2&imagesPerIdentity=4&p=2&k=2&epochs=1&pairs=4`,
+    );
+    await other.waitForFunction(() => window.__faceDemo?.backend, undefined, { timeout: 60_000 });
+    const info = await other.evaluate(() => window.__faceDemo.backend!);
+    expect(info.backend).toBe('wasm');
+    await other.close();
   });
 
   it('lowers the loss', () => {

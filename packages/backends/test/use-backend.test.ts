@@ -87,6 +87,35 @@ describe('useBackend', () => {
     expect(s.skipped).toEqual([{ backend: 'webgl', reason: 'WebGL is not supported' }]);
   });
 
+  it('auto in a browser passes over WebGL that renders in software, and says why', async () => {
+    const swiftshader =
+      'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)';
+    const s = await useBackend('auto', {
+      platform: 'browser',
+      loaders: { webgl: async () => undefined, webglRenderer: () => swiftshader },
+    });
+    expect(s.backend).toBe('wasm');
+    expect(s.skipped).toHaveLength(1);
+    expect(s.skipped[0].backend).toBe('webgl');
+    expect(s.skipped[0].reason).toMatch(/renders in software .*SwiftShader.*wasm is faster/);
+    // A GPU renderer is not passed over: webgl is tried (and fails here, in Node, at activation).
+    const gpu = await useBackend('auto', {
+      platform: 'browser',
+      loaders: {
+        webgl: async () => undefined,
+        webglRenderer: () => 'ANGLE (NVIDIA GeForce RTX 4090)',
+      },
+    });
+    expect(gpu.skipped[0].reason).toMatch(/'webgl' not found in registry/);
+    // Nor with softwareWebgl: true.
+    const kept = await useBackend('auto', {
+      platform: 'browser',
+      softwareWebgl: true,
+      loaders: { webgl: async () => undefined, webglRenderer: () => swiftshader },
+    });
+    expect(kept.skipped[0].reason).toMatch(/'webgl' not found in registry/);
+  });
+
   it('an explicit choice is honoured or fails with a typed error naming it, why and what to do', async () => {
     expect((await useBackend('cpu')).backend).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');

@@ -9,6 +9,8 @@ export interface BackendLoaders {
   webgl: () => Promise<unknown>;
   wasm: () => Promise<WasmModule>;
   cpu: () => Promise<unknown>;
+  /** The WebGL renderer's name (`UNMASKED_RENDERER_WEBGL`), or null where it cannot be read. */
+  webglRenderer: () => string | null;
 }
 
 /** What we use of `@tensorflow/tfjs-backend-wasm`'s exports. */
@@ -27,4 +29,26 @@ export const defaultLoaders: BackendLoaders = {
   webgl: () => import('@tensorflow/tfjs-backend-webgl'),
   wasm: () => import('@tensorflow/tfjs-backend-wasm') as Promise<WasmModule>,
   cpu: () => import('@tensorflow/tfjs-backend-cpu'),
+  webglRenderer,
 };
+
+/** Reads the renderer from a throwaway WebGL context (pages and workers with OffscreenCanvas). */
+function webglRenderer(): string | null {
+  try {
+    const canvas =
+      typeof OffscreenCanvas !== 'undefined'
+        ? new OffscreenCanvas(1, 1)
+        : typeof document !== 'undefined'
+          ? document.createElement('canvas')
+          : null;
+    const gl = (canvas?.getContext('webgl2') ?? canvas?.getContext('webgl')) as
+      WebGLRenderingContext | null | undefined;
+    if (!gl) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) as unknown;
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return typeof name === 'string' ? name : null;
+  } catch {
+    return null;
+  }
+}

@@ -29,6 +29,11 @@ export interface UseBackendOptions {
   threads?: number;
   /** Where the `.wasm` files are served from (browsers and bundlers): tfjs's `setWasmPaths`. */
   wasmPaths?: string | Record<string, string>;
+  /**
+   * `auto` passes over WebGL that renders in software (SwiftShader, llvmpipe: no GPU), where
+   * wasm trains ~20x faster; true keeps it. An explicit `'webgl'` is always honoured.
+   */
+  softwareWebgl?: boolean;
   /** Override how backend modules are loaded (bundlers, tests). */
   loaders?: Partial<BackendLoaders>;
   /** Override platform detection (tests). */
@@ -82,7 +87,11 @@ export async function useBackend(
   for (const backend of candidates) {
     let outcome: { reason: string; kernels: string[]; threads: number };
     try {
-      outcome = await activate(backend, platform, loaders, { ...options, threads });
+      outcome = await activate(backend, platform, loaders, {
+        ...options,
+        threads,
+        auto: choice === 'auto',
+      });
     } catch (err) {
       const reason = message(err);
       if (choice !== 'auto') throw new BackendUnavailableError(backend, reason, HINTS[backend]);
@@ -127,7 +136,7 @@ async function activate(
   backend: BackendName,
   platform: Platform,
   loaders: BackendLoaders,
-  options: UseBackendOptions & { threads: number },
+  options: UseBackendOptions & { threads: number; auto: boolean },
 ): Promise<{ reason: string; kernels: string[]; threads: number }> {
   const single = { kernels: [] as string[], threads: 1 };
   switch (backend) {
@@ -162,6 +171,14 @@ async function activate(
     }
     case 'webgl': {
       await loaders.webgl();
+      if (options.auto && !options.softwareWebgl) {
+        const renderer = loaders.webglRenderer();
+        if (renderer && SOFTWARE_RENDERER.test(renderer)) {
+          throw new Error(
+            `WebGL renders in software here (${renderer}), where wasm is faster; ask for 'webgl' (or softwareWebgl: true) to use it anyway`,
+          );
+        }
+      }
       await setActive('webgl');
       return { reason: 'WebGL is available', ...single };
     }
@@ -185,6 +202,9 @@ async function activate(
     }
   }
 }
+
+/** Renderers that draw on the CPU: WebGL through them is slower than wasm for our networks. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render driver/i;
 
 /** How long threaded initialization may take before we call it hung. */
 const THREADS_INIT_MS = 60_000;
