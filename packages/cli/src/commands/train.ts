@@ -207,6 +207,8 @@ async function train(v: Values, io: Io): Promise<number> {
   const k = int('k', 2)!;
   const p = int('p', 2) ?? Math.max(2, Math.floor(batch / k));
   const lr = num('lr');
+  const optimizerKind = stringFlag(name, v, 'optimizer') as OptimizerKind;
+  const scheduleKind = stringFlag(name, v, 'schedule') as ScheduleKind;
   const head = stringFlag(name, v, 'head') as HeadKind | undefined;
   const scale = num('scale');
   const margin = num('margin');
@@ -263,22 +265,20 @@ async function train(v: Values, io: Io): Promise<number> {
     transform: resizeFirst(compose([randomHorizontalFlip(), backbone.normalization])),
     evalTransform: evalTransform(opened.sized, backbone.imageSize, backbone.normalization),
     optimizer: {
-      kind: stringFlag(name, v, 'optimizer') as OptimizerKind,
+      kind: optimizerKind,
       // A pretrained backbone fine-tunes at a lower rate by default (measured on 225 synthetic
       // people: AUC 0.94 at 3e-4, 0.66 - below the pretrained 0.69 - at 1e-3).
       ...(lr !== undefined
         ? { lr }
-        : backbone.pretrained && stringFlag(name, v, 'optimizer') !== 'sgd'
+        : backbone.pretrained && optimizerKind !== 'sgd'
           ? { lr: 3e-4 }
           : {}),
       weightDecay: num('weight-decay')!,
     },
     schedule: {
-      kind: stringFlag(name, v, 'schedule') as ScheduleKind,
+      kind: scheduleKind,
       warmupEpochs: num('warmup-epochs')!,
-      ...(stringFlag(name, v, 'schedule') === 'step'
-        ? { stepEpochs: Math.max(1, Math.round(epochs / 3)) }
-        : {}),
+      ...(scheduleKind === 'step' ? { stepEpochs: Math.max(1, Math.round(epochs / 3)) } : {}),
     },
     seed,
     out,
