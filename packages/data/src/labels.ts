@@ -38,3 +38,12 @@ export function groupByLabel(labels: ArrayLike<number>, numClasses: number): num
   for (let i = 0; i < labels.length; i++) groups[labels[i]].push(i);
   return groups;
 }
+
+/** The labels whose group (from `groupByLabel`) has at least one item, ascending. */
+export function presentLabels(groups: readonly (readonly number[])[]): number[] {
+  const present: number[] = [];
+  groups.forEach((g, c) => {
+    if (g.length) present.push(c);
+  });
+  return present;
+}

@@ -5,7 +5,7 @@ import type { DecodedImage } from './image';
 import type { Sampler } from './samplers/sampler';
 import { deriveSeed } from './seed';
 import type { FaceDataset } from './sources/dataset';
-import type { Transform } from './transforms/transform';
+import { groupIndices, restoreOrder, type Transform } from './transforms/transform';
 
 /**
  * One batch. The consumer owns `images` and `labels` and disposes them (`disposeBatch(batch)`)
@@ -235,8 +235,9 @@ export class DataLoader {
     const t = this.transform;
     if (!t || t.applyToPixels) {
       const outs = images.map((img, i) => {
+        if (!t) return img; // batch.set converts the bytes to floats below
         const pixels = { data: Float32Array.from(img.data), height: img.height, width: img.width };
-        return t?.applyToPixels ? t.applyToPixels(pixels, rngs[i]) : pixels;
+        return t.applyToPixels!(pixels, rngs[i]);
       });
       const { height: h, width: w } = outs[0];
       const batch = new Float32Array(outs.length * h * w * 3);
@@ -258,21 +259,13 @@ export class DataLoader {
 
   /** Tensor path: stacks images by size, applies the transform per group, restores the order. */
   private assembleTensors(images: DecodedImage[], rngs: Rng[]): tf.Tensor4D {
-    const groups = new Map<string, number[]>();
-    images.forEach((img, i) => {
-      const key = `${img.height}x${img.width}`;
-      groups.set(key, [...(groups.get(key) ?? []), i]);
-    });
+    const groups = groupIndices(images, (img) => `${img.height}x${img.width}`);
     const parts: tf.Tensor4D[] = [];
-    const order: number[] = [];
-    for (const members of groups.values()) {
+    for (const members of groups) {
       const { height, width } = images[members[0]];
       const pixels = height * width * 3;
       const data = new Float32Array(members.length * pixels);
-      members.forEach((m, j) => {
-        const src = images[m].data;
-        for (let k = 0; k < pixels; k++) data[j * pixels + k] = src[k];
-      });
+      members.forEach((m, j) => data.set(images[m].data, j * pixels));
       const x = tf.tensor4d(data, [members.length, height, width, 3]);
       parts.push(
         this.transform
@@ -282,7 +275,6 @@ export class DataLoader {
             )
           : x,
       );
-      order.push(...members);
     }
     const [, h, w] = parts[0].shape;
     for (const p of parts) {
@@ -295,9 +287,6 @@ export class DataLoader {
         );
       }
     }
-    if (parts.length === 1) return parts[0];
-    const inverse = new Array<number>(order.length);
-    order.forEach((i, pos) => (inverse[i] = pos));
-    return tf.gather(tf.concat(parts, 0), inverse);
+    return restoreOrder(parts, groups);
   }
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Rng, checkInteger, checkNumber } from '@face/core';
-import { groupByLabel, readLabels, type LabelSource } from './labels';
+import { groupByLabel, presentLabels, readLabels, type LabelSource } from './labels';
 import { deriveSeed } from './seed';
 
 // Splits take labels (or a dataset) and return sorted image indices; `subset(dataset, indices,
@@ -71,7 +71,7 @@ export function splitByIdentity(
   checkInteger(fn, 'seed', seed);
   const { labels: y, numClasses } = readLabels(fn, 'labels', labels);
   const groups = groupByLabel(y, numClasses);
-  const present = groups.map((g, c) => (g.length > 0 ? c : -1)).filter((c) => c >= 0);
+  const present = presentLabels(groups);
   if (present.length < 2) {
     throw new InvalidArgumentError(fn, 'labels', labels, 'at least 2 identities');
   }
@@ -122,7 +122,7 @@ export function splitGalleryQuery(
   checkInteger(fn, 'seed', seed);
   const { labels: y, numClasses } = readLabels(fn, 'labels', labels);
   const groups = groupByLabel(y, numClasses);
-  const present = groups.map((g, c) => (g.length > 0 ? c : -1)).filter((c) => c >= 0);
+  const present = presentLabels(groups);
   const rng = new Rng(deriveSeed(seed, 0x6a11));
   const nUnknown = Math.round(present.length * unknownFraction);
   const nKnown = present.length - nUnknown;

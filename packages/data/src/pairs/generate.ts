@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Rng, checkInteger } from '@face/core';
-import { groupByLabel, readLabels, type LabelSource } from '../labels';
+import { groupByLabel, presentLabels, readLabels, type LabelSource } from '../labels';
 import { deriveSeed } from '../seed';
 
 /** Two images (dataset indices) and whether they show the same person. */
@@ -34,7 +34,7 @@ export function generatePairs(labels: LabelSource, options: GeneratePairsOptions
   const { labels: y, numClasses } = readLabels(fn, 'labels', labels);
   const groups = groupByLabel(y, numClasses);
   const rng = new Rng(deriveSeed(seed, 0xfa1));
-  const present = rng.shuffle(groups.map((g, c) => (g.length ? c : -1)).filter((c) => c >= 0));
+  const present = rng.shuffle(presentLabels(groups));
   if (present.length < 2 * folds) {
     throw new InvalidArgumentError(
       fn,

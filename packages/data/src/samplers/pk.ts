@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Rng, checkInteger } from '@face/core';
-import { groupByLabel, readLabels, type LabelSource } from '../labels';
+import { groupByLabel, presentLabels, readLabels, type LabelSource } from '../labels';
 import { deriveSeed } from '../seed';
 import type { Sampler } from './sampler';
 
@@ -37,7 +37,7 @@ export class PKSampler implements Sampler {
     checkInteger(fn, 'seed', seed);
     const { labels: y, numClasses } = readLabels(fn, 'labels', labels);
     this.groups = groupByLabel(y, numClasses);
-    this.identities = this.groups.map((g, c) => (g.length ? c : -1)).filter((c) => c >= 0);
+    this.identities = presentLabels(this.groups);
     if (p > this.identities.length) {
       throw new InvalidArgumentError(
         fn,

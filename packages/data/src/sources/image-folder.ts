@@ -39,7 +39,8 @@ export interface OpenImageFolderOptions extends ImageFolderOptions {
   concurrency?: number;
 }
 
-async function readBytes(path: string): Promise<Uint8Array> {
+/** A file's bytes as a Uint8Array view of the Buffer (no copy). */
+export async function readBytes(path: string): Promise<Uint8Array> {
   const buf = await readFile(path);
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
 }

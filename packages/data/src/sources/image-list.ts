@@ -1,7 +1,6 @@
 // Node door: shared classes come from the package's root door ('@face/data'), not relative
 // paths, so both doors share one ImageDecodeError / FileDataset (instanceof works across them).
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { InvalidArgumentError, checkOneOf } from '@face/core';
 import {
@@ -12,6 +11,7 @@ import {
   type OnError,
 } from '@face/data';
 import { decodeImageNode } from '../decode/node';
+import { readBytes } from './image-folder';
 
 export interface ImageListOptions {
   /** Folder that relative paths start from. Default: the list file's folder. */
@@ -45,10 +45,7 @@ export class ImageList extends FileDataset {
         identity: e.identity,
       })),
       {
-        read: async (path) => {
-          const buf = await readFile(path);
-          return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-        },
+        read: readBytes,
         decode,
         problems,
       },

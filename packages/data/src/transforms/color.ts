@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, checkNumber, type Rng } from '@face/core';
-import { checkBatch, pixelImage, type PixelImage, type Transform } from './transform';
+import {
+  checkBatch,
+  groupIndices,
+  pixelImage,
+  restoreOrder,
+  type PixelImage,
+  type Transform,
+} from './transform';
 
 /**
  * Colour adjustments on 0..255 float batches, one factor per image. Each is torchvision's
@@ -257,14 +264,9 @@ export function colorJitter(options: ColorJitterOptions = {}): Transform {
       if (ranges.every((r) => r === null)) return tf.clone(images);
       return tf.tidy(() => {
         // Images sharing an order are adjusted together; results go back to their places.
-        const groups = new Map<string, number[]>();
-        plans.forEach((p, i) => {
-          const key = p.order.join('');
-          groups.set(key, [...(groups.get(key) ?? []), i]);
-        });
+        const groups = groupIndices(plans, (p) => p.order.join(''));
         const pieces: tf.Tensor4D[] = [];
-        const where: number[] = [];
-        for (const members of groups.values()) {
+        for (const members of groups) {
           let x: tf.Tensor4D =
             members.length === images.shape[0] ? images : tf.gather(images, members);
           for (const k of plans[members[0]].order) {
@@ -274,12 +276,8 @@ export function colorJitter(options: ColorJitterOptions = {}): Transform {
             );
           }
           pieces.push(x);
-          where.push(...members);
         }
-        if (pieces.length === 1) return pieces[0];
-        const inverse = new Array<number>(where.length);
-        where.forEach((i, pos) => (inverse[i] = pos));
-        return tf.gather(tf.concat(pieces, 0), inverse);
+        return restoreOrder(pieces, groups);
       });
     },
   };

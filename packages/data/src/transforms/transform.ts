@@ -109,9 +109,28 @@ export function readSize(fn: string, size: number | readonly [number, number]): 
   return [size[0], size[1]];
 }
 
-/** A uniform draw in [lo, hi) from each image's generator. */
-export function drawUniform(rngs: readonly Rng[], lo: number, hi: number): number[] {
-  return rngs.map((r) => r.uniform(lo, hi));
+/** Indices of `items` grouped by `key`, groups in order of first appearance. */
+export function groupIndices<T>(items: readonly T[], key: (item: T) => string): number[][] {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(i);
+    else groups.set(k, [i]);
+  });
+  return [...groups.values()];
+}
+
+/**
+ * The rows of `pieces` (computed per group of `groupIndices`) back in the original order: piece
+ * rows come in the order of `groups` flattened.
+ */
+export function restoreOrder(pieces: tf.Tensor4D[], groups: readonly number[][]): tf.Tensor4D {
+  if (pieces.length === 1) return pieces[0];
+  const inverse = new Array<number>(groups.reduce((n, g) => n + g.length, 0));
+  let pos = 0;
+  for (const group of groups) for (const i of group) inverse[i] = pos++;
+  return tf.gather(tf.concat(pieces, 0), inverse);
 }
 
 /** A blank image of the given size. */
