@@ -41,7 +41,8 @@ export type VariableEntry = tf.Variable | LayerVariableLike | NamedVariable;
 export type VariablesInput =
   ModelLike | Readonly<Record<string, tf.Variable>> | readonly (VariableEntry | ModelLike)[];
 
-function isModelLike(x: unknown): x is ModelLike {
+/** A tfjs-layers model, or anything with `trainableWeights`. */
+export function isModelLike(x: unknown): x is ModelLike {
   return !!x && typeof x === 'object' && Array.isArray((x as ModelLike).trainableWeights);
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, checkInteger } from '@face/core';
 import {
+  disposeBatch,
   DataLoader,
   ShuffleSampler,
   normalize,
@@ -76,7 +77,7 @@ export async function evaluateClassification(
       data = (await logits.data()) as Float32Array;
       logits.dispose();
     } finally {
-      tf.dispose([batch.images, batch.labels]);
+      disposeBatch(batch);
     }
     const c = head.numClasses;
     for (let i = 0; i < n; i++, row++) {

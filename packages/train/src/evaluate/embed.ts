@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, ShapeError, checkInteger } from '@face/core';
 import {
+  disposeBatch,
   DataLoader,
   ShuffleSampler,
   normalize,
@@ -83,7 +84,7 @@ export async function embedDataset(
       out.set(data as Float32Array, row * dim);
       row += batch.images.shape[0];
     } finally {
-      tf.dispose([batch.images, batch.labels]);
+      disposeBatch(batch);
     }
   }
   return {

@@ -201,10 +201,7 @@ export class RecipeRun {
         backbone,
         'a tfjs-layers model (images -> embeddings)',
       );
-    if (!train || !(train.labels instanceof Int32Array))
-      throw new InvalidArgumentError(fn, 'train', train, 'a FaceDataset');
-    if (train.size === 0)
-      throw new InvalidArgumentError(fn, 'train', 'an empty dataset', 'at least one image');
+    checkTrainSet(fn, train);
     this.epochs = checkInteger(fn, 'epochs', o.epochs, { min: 1 });
     const seed = checkInteger(fn, 'seed', o.seed ?? 0);
     const clip = checkNumber(fn, 'clipGradNorm', o.clipGradNorm ?? 5, { min: 0 });

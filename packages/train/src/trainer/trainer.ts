@@ -22,9 +22,9 @@ import { clipGradNorm, clipGradValue } from '../optim/clip';
 import type { Optimizer } from '../optim/optimizer';
 import type { LearningRateSchedule } from '../schedules/schedule';
 import {
+  isModelLike,
   modelState,
   namedVariables,
-  type ModelLike,
   type NamedVariable,
   type VariablesInput,
 } from '../variables';
@@ -94,10 +94,6 @@ interface TrainerJson {
 }
 
 const emptyAccumulator = (): EpochAccumulator => ({ lossSum: 0, count: 0, lr: 0, metricSums: {} });
-
-function isModelLike(x: unknown): x is ModelLike {
-  return !!x && typeof x === 'object' && Array.isArray((x as ModelLike).trainableWeights);
-}
 
 /**
  * A training loop generic over variables and a loss: per batch it computes gradients with
