@@ -84,11 +84,14 @@ export function openDataset(
   };
 }
 
-/** Evaluation preprocessing: resize files to the model's input, then its normalization. */
-export function evalTransform(
+/**
+ * `transform` at the model's input size: files (not already sized) are resized first. With the
+ * default, evaluation preprocessing: resize, then the model's normalization.
+ */
+export function atModelSize(
   sized: boolean,
   imageSize: number,
-  normalization: Transform = normalize(),
+  transform: Transform = normalize(),
 ): Transform {
-  return sized ? normalization : compose([resize([imageSize, imageSize]), normalization]);
+  return sized ? transform : compose([resize([imageSize, imageSize]), transform]);
 }

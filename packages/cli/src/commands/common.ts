@@ -1,4 +1,10 @@
-import { splitByIdentity, splitByImage, subset, type FaceDataset } from '@face/data';
+import {
+  countsPerIdentity,
+  splitByIdentity,
+  splitByImage,
+  subset,
+  type FaceDataset,
+} from '@face/data';
 import { verificationSet, type VerificationSet } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Flag, type Io, type Values } from '../args';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
@@ -153,9 +159,10 @@ export function trainingSplits(
   let verification: VerificationSet | null = null;
   if (unseen) {
     // As many same pairs as the held-out people allow, up to `pairs`.
-    const counts = new Map<number, number>();
-    for (const y of unseen.labels) counts.set(y, (counts.get(y) ?? 0) + 1);
-    const capacity = [...counts.values()].reduce((s, c) => s + (c * (c - 1)) / 2, 0);
+    const capacity = countsPerIdentity(unseen).reduce(
+      (s, c) => s + (c.count * (c.count - 1)) / 2,
+      0,
+    );
     if (capacity > 0)
       verification = verificationSet(unseen, { pairs: Math.min(pairs, capacity), seed });
   }

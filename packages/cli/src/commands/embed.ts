@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { embedDataset } from '@face/train';
+import { embedDataset, embeddingRow } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
-import { evalTransform } from '../datasets';
+import { atModelSize } from '../datasets';
 import { writeNpy } from '../npy';
 import {
   BACKEND_FLAG,
@@ -56,7 +56,7 @@ async function embed(v: Values, io: Io): Promise<number> {
   const t0 = Date.now();
   const e = await embedDataset(model.backbone, dataset, {
     batchSize,
-    transform: evalTransform(opened.sized, model.imageSize, model.normalization),
+    transform: atModelSize(opened.sized, model.imageSize, model.normalization),
   });
   const items = Array.from({ length: e.count }, (_, i) => ({
     source: dataset.source(i),
@@ -67,7 +67,7 @@ async function embed(v: Values, io: Io): Promise<number> {
   if (format === 'json') {
     const records = items.map((item, i) => ({
       ...item,
-      embedding: Array.from(e.embeddings.subarray(i * e.dim, (i + 1) * e.dim)),
+      embedding: Array.from(embeddingRow(e, i)),
     }));
     writeFileSync(out, `${JSON.stringify({ ...header, items: records })}\n`);
   } else {

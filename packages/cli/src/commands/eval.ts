@@ -16,7 +16,7 @@ import {
   type VerificationResult,
 } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
-import { evalTransform } from '../datasets';
+import { atModelSize } from '../datasets';
 import { table, writeReport } from '../report';
 import {
   BACKEND_FLAG,
@@ -131,7 +131,7 @@ async function evaluate(v: Values, io: Io): Promise<number> {
   const dataset = opened.dataset;
   const options = {
     batchSize,
-    transform: evalTransform(opened.sized, model.imageSize, model.normalization),
+    transform: atModelSize(opened.sized, model.imageSize, model.normalization),
   };
   const want = (t: (typeof TASKS)[number]) => task === 'all' || task === t;
 

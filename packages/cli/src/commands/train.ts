@@ -1,4 +1,4 @@
-import { compose, randomHorizontalFlip, resize, type Transform } from '@face/data';
+import { compose, randomHorizontalFlip } from '@face/data';
 import {
   HEAD_KINDS,
   MINER_KINDS,
@@ -18,7 +18,7 @@ import {
 } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
 import { BACKBONES, buildBackbone, type BackboneName } from '../backbones';
-import { evalTransform, openDataset } from '../datasets';
+import { atModelSize, openDataset } from '../datasets';
 import {
   BACKEND_FLAG,
   THREADS_FLAG,
@@ -255,15 +255,17 @@ async function train(v: Values, io: Io): Promise<number> {
     `model: ${backbone.name} (${backbone.model.countParams().toLocaleString('en-US')} parameters, ${backbone.imageSize} px)`,
   );
 
-  const resizeFirst = (t: Transform) =>
-    opened.sized ? t : compose([resize([backbone.imageSize, backbone.imageSize]), t]);
   const interactive = isInteractive(process.stderr);
   const common: Omit<RecipeOptions, 'epochs'> = {
     backbone: backbone.model,
     backboneName: backbone.name,
     train: splits.train,
-    transform: resizeFirst(compose([randomHorizontalFlip(), backbone.normalization])),
-    evalTransform: evalTransform(opened.sized, backbone.imageSize, backbone.normalization),
+    transform: atModelSize(
+      opened.sized,
+      backbone.imageSize,
+      compose([randomHorizontalFlip(), backbone.normalization]),
+    ),
+    evalTransform: atModelSize(opened.sized, backbone.imageSize, backbone.normalization),
     optimizer: {
       kind: optimizerKind,
       // A pretrained backbone fine-tunes at a lower rate by default (measured on 225 synthetic
