@@ -41,6 +41,20 @@ export interface IResNetOptions {
   name?: string;
 }
 
+/** The side of a backbone's square input: 112 by default, a multiple of 16 (four stride-2 stages). */
+export function checkInputSize(fn: string, inputSize: number | undefined): number {
+  const size = checkInteger(fn, 'inputSize', inputSize ?? 112, { min: 16 });
+  if (size % 16 !== 0) {
+    throw new InvalidArgumentError(
+      fn,
+      'inputSize',
+      size,
+      'a multiple of 16 (four stride-2 stages)',
+    );
+  }
+  return size;
+}
+
 export const scaleChannels = (channels: number, width: number) =>
   Math.max(1, Math.round(channels * width));
 
@@ -59,15 +73,7 @@ export function iresnet(options: IResNetOptions = {}): tfl.LayersModel {
   }
   stages.forEach((n, i) => checkInteger(fn, `stages[${i}]`, n, { min: 1 }));
   const width = checkNumber(fn, 'width', options.width ?? 1, { min: 0, exclusiveMin: true });
-  const size = checkInteger(fn, 'inputSize', options.inputSize ?? 112, { min: 16 });
-  if (size % 16 !== 0) {
-    throw new InvalidArgumentError(
-      fn,
-      'inputSize',
-      size,
-      'a multiple of 16 (four stride-2 stages)',
-    );
-  }
+  const size = checkInputSize(fn, options.inputSize);
   const { norm = 'batch', kernelInitializer, seed } = options;
   const common = { norm, kernelInitializer, seed };
   const { stages: dropStages = [3, 4], ...dropBlock } = options.dropBlock ?? { p: 0, blockSize: 1 };

@@ -1,12 +1,12 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { NormSpec } from '@face/norms';
-import { checkInteger, checkNumber, InvalidArgumentError } from '@face/core';
+import { checkNumber } from '@face/core';
 import type { DropBlockSpec } from '../blocks/block-options';
 import { convNormAct } from '../blocks/conv-norm-act';
 import { invertedResidual } from '../blocks/inverted-residual';
 import type { KernelInitializer } from '../conv/initializers';
 import { gdcHead } from '../heads/gdc-head';
-import { scaleChannels } from './iresnet';
+import { checkInputSize, scaleChannels } from './iresnet';
 
 /** MobileFaceNet's bottleneck stages (Chen et al. 2018, Table 1): expansion t, channels c, repeats n, stride s. */
 export const MOBILEFACENET_STAGES = [
@@ -41,15 +41,7 @@ export interface MobileFaceNetOptions {
  */
 export function mobileFaceNet(options: MobileFaceNetOptions = {}): tfl.LayersModel {
   const fn = 'mobileFaceNet';
-  const size = checkInteger(fn, 'inputSize', options.inputSize ?? 112, { min: 16 });
-  if (size % 16 !== 0) {
-    throw new InvalidArgumentError(
-      fn,
-      'inputSize',
-      size,
-      'a multiple of 16 (four stride-2 stages)',
-    );
-  }
+  const size = checkInputSize(fn, options.inputSize);
   const width = checkNumber(fn, 'width', options.width ?? 1, { min: 0, exclusiveMin: true });
   const { norm = 'batch', kernelInitializer, seed } = options;
   const common = { norm, kernelInitializer, seed, activation: 'prelu' as const };

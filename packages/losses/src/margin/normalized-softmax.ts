@@ -1,6 +1,12 @@
 import { checkOptions } from '@face/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { checkScale, MarginHead, type MarginHeadConfig, type TargetAngle } from './base';
+import {
+  checkScale,
+  MARGIN_HEAD_KEYS,
+  MarginHead,
+  type MarginHeadConfig,
+  type TargetAngle,
+} from './base';
 
 export interface NormalizedSoftmaxConfig extends MarginHeadConfig {
   /** s in logits = s cos(theta_j). Default 64. */
@@ -18,7 +24,7 @@ export class NormalizedSoftmax extends MarginHead<NormalizedSoftmaxConfig> {
 
   constructor(config: NormalizedSoftmaxConfig) {
     const fn = NormalizedSoftmax.className;
-    const c = checkOptions(fn, config, ['embeddingDim', 'numClasses', 'seed', 'name', 'scale']);
+    const c = checkOptions(fn, config, [...MARGIN_HEAD_KEYS, 'scale']);
     super(fn, c);
     this.scale = checkScale(fn, c.scale);
   }
