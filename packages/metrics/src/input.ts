@@ -115,3 +115,10 @@ export function checkIdentityLabels(fn: string, argument: string, labels: ArrayL
 function sortFloats(a: Float32Array | Float64Array): Float32Array | Float64Array {
   return a instanceof Float32Array ? sortFloat32(a) : sortFloat64(a);
 }
+
+/** How many times each label occurs. */
+export function countLabels(labels: ArrayLike<number>): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < labels.length; i++) counts.set(labels[i], (counts.get(labels[i]) ?? 0) + 1);
+  return counts;
+}

@@ -1,5 +1,5 @@
 import { checkInteger, InvalidArgumentError } from '@face/core';
-import { checkIdentityLabels } from '../input';
+import { checkIdentityLabels, countLabels } from '../input';
 
 /**
  * Ranked gallery matches of each query, best first: what `searchGallery` (from
@@ -61,10 +61,7 @@ export function labelNeighbors(
       `${queries} (neighbors.queries)`,
     );
   }
-  const galleryCounts = new Map<number, number>();
-  for (let g = 0; g < galleryLabels.length; g++) {
-    galleryCounts.set(galleryLabels[g], (galleryCounts.get(galleryLabels[g]) ?? 0) + 1);
-  }
+  const galleryCounts = countLabels(galleryLabels);
   const matchLabels = new Float64Array(queries * k);
   for (let i = 0; i < indices.length; i++) {
     const g = indices[i];

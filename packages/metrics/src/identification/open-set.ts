@@ -1,5 +1,6 @@
 import { checkInteger, InvalidArgumentError } from '@face/core';
 import { checkScores } from '../input';
+import { sortFloat64 } from '../sort';
 import { checkThreshold } from '../verification/accuracy';
 import { binaryCounts } from '../verification/counts';
 import { checkFarTargets, tarAtFarFromCounts } from '../verification/tar-at-far';
@@ -157,7 +158,7 @@ export function thresholdAtFar(impostorScores: ArrayLike<number>, far: number): 
   const [target] = checkFarTargets(fn, far);
   const counts = binaryCounts({
     positives: new Float64Array(0),
-    negatives: sorted(Array.from(impostorScores)),
+    negatives: sorted(impostorScores),
   });
   return tarAtFarFromCounts({ ...counts, positives: 1 }, target).threshold;
 }
@@ -178,6 +179,7 @@ function splitQueries(n: LabeledNeighbors, rank: number) {
   return { mates, known, unknown };
 }
 
-function sorted(values: number[]): Float64Array {
-  return Float64Array.from(values).sort();
+/** An ascending float64 copy, through the package's radix sort (as the ROC uses). */
+function sorted(values: ArrayLike<number>): Float64Array {
+  return sortFloat64(Float64Array.from(values));
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@face/core';
+import { countLabels } from '../input';
 import { labelNeighbors, type LabeledNeighbors, type Neighbors } from './neighbors';
 
 export interface RetrievalOptions {
@@ -73,10 +74,7 @@ export function maxR(
   galleryLabels: ArrayLike<number>,
   options: RetrievalOptions = {},
 ): number {
-  const counts = new Map<number, number>();
-  for (let g = 0; g < galleryLabels.length; g++) {
-    counts.set(galleryLabels[g], (counts.get(galleryLabels[g]) ?? 0) + 1);
-  }
+  const counts = countLabels(galleryLabels);
   let max = 0;
   for (let q = 0; q < queryLabels.length; q++) {
     max = Math.max(max, (counts.get(queryLabels[q]) ?? 0) - (options.excludeSelf ? 1 : 0));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger, checkOneOf, InvalidArgumentError } from '@face/core';
-import { checkIdentityLabels } from '../input';
+import { checkIdentityLabels, countLabels } from '../input';
 import {
   checkMetric,
   l2Normalize,
@@ -100,9 +100,7 @@ export async function searchGallery(
       }
     }
     if (by === 'identity') {
-      const counts = new Map<number, number>();
-      for (let g = 0; g < ng; g++)
-        counts.set(galleryLabels![g], (counts.get(galleryLabels![g]) ?? 0) + 1);
+      const counts = countLabels(galleryLabels!);
       perIdentity = Math.max(...counts.values());
       candidates = counts.size;
     }
