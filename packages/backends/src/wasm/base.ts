@@ -29,3 +29,7 @@ export function base(
   if (!fn) throw new Error(`@face/backends: the wasm backend has no '${name}' kernel`);
   return fn({ inputs, backend: backend as unknown as tf.KernelBackend, attrs }) as TensorInfo;
 }
+
+/** a [B, M, K] x b [B, K, N] through the wasm backend's own (XNNPACK) BatchMatMul, no transposes. */
+export const plainMatMul = (backend: WasmBackend, a: TensorInfo, b: TensorInfo): TensorInfo =>
+  base('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });

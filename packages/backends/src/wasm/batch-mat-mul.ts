@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DataId, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { base } from './base';
+import { base, plainMatMul } from './base';
 import {
   type WasmBackend,
   alloc,
@@ -16,9 +16,6 @@ import { transpose2d } from './transpose2d';
 
 /** Right operands seen before: XNNPACK keeps their packed form, so reusing them is free. */
 const seenAsRight = new WeakSet<DataId>();
-
-const plainMatMul = (backend: WasmBackend, a: TensorInfo, b: TensorInfo) =>
-  base('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });
 
 /** t [rows, cols] transposed into a new [cols, rows] tensor. */
 function transposed(

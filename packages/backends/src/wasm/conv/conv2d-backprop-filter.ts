@@ -1,5 +1,5 @@
 import { Conv2DBackpropFilter, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { base } from '../base';
+import { plainMatMul } from '../base';
 import {
   type WasmBackend,
   alloc,
@@ -21,9 +21,6 @@ import { channelMajorPhases, usedPhases } from './phase-planes';
  * chunks sized to stay near that ran ~2-4x faster than one large matmul here.
  */
 const chunkPositions = (outC: number) => Math.max(512, Math.floor((1 << 18) / outC));
-
-const matMul = (backend: WasmBackend, a: TensorInfo, b: TensorInfo) =>
-  base('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });
 
 /**
  * dW[kh, kw, ci, co] = sum over n, oh, ow of x[n, oh*s + kh - pt, ow*s + kw - pl, ci] * dy[n, oh, ow, co]
@@ -82,7 +79,7 @@ export const conv2DBackpropFilter: KernelFunc = ({ inputs, backend: b, attrs = {
       }
     }
     const dyChunk = view(backend, dyGrid, g0 * cols * outC, [1, M, outC]);
-    const part = matMul(backend, im2col, dyChunk);
+    const part = plainMatMul(backend, im2col, dyChunk);
     freeView(backend, dyChunk);
     free(backend, im2col);
     result = accumulate(backend, result, part);
@@ -122,7 +119,7 @@ function pointwise(
       offsetOf(backend, lhs),
     );
     const rhs = view(backend, right, m0 * cols, [1, M, cols]);
-    const part = matMul(backend, lhs, rhs);
+    const part = plainMatMul(backend, lhs, rhs);
     freeView(backend, rhs);
     free(backend, lhs);
     result = accumulate(backend, result, part);
