@@ -51,8 +51,27 @@ export function crossEntropy<R extends Reduction = 'mean'>(
   } else {
     labels = readLabels(fn, 'target', target as Labels, { numClasses, length: n });
   }
+  return softmaxCrossEntropy(
+    logits,
+    probabilities ?? (labels as Int32Array),
+    smoothing,
+    reduction,
+  ) as Reduced<R>;
+}
+
+/**
+ * `crossEntropy` on arguments already checked (a margin head's loss checks them itself): the
+ * target is class indices or an [n, C] probability matrix matching `logits`.
+ */
+export function softmaxCrossEntropy<R extends Reduction>(
+  logits: tf.Tensor2D,
+  target: Int32Array | tf.Tensor2D,
+  smoothing: number,
+  reduction: R,
+): Reduced<R> {
+  const numClasses = logits.shape[1];
   return tf.tidy(() => {
-    const t = probabilities ?? oneHotRows(labels as Int32Array, numClasses);
+    const t = target instanceof Int32Array ? oneHotRows(target, numClasses) : target;
     const smoothed = smoothing > 0 ? tf.add(tf.mul(t, 1 - smoothing), smoothing / numClasses) : t;
     const perSample = tf.neg(tf.sum(tf.mul(smoothed, tf.logSoftmax(logits)), 1)) as tf.Tensor1D;
     return reduceLosses(perSample, reduction);

@@ -12,7 +12,7 @@ import { gatherRows } from '../util/pick';
 import { atMost, checkMatrix, l2Normalize, safeNorm } from '../util/tensors';
 import { checkReduction, type Reduced, type Reduction, REDUCTIONS } from '../util/reduction';
 import { assignCopy, checkWeights, type StatefulLoss, uniqueName } from '../util/stateful';
-import { crossEntropy } from '../classification/cross-entropy';
+import { softmaxCrossEntropy } from '../classification/cross-entropy';
 
 /** Options every margin head takes. */
 /** The option names every margin head takes (each head adds its own). */
@@ -170,7 +170,7 @@ export abstract class MarginHead<
       length: embeddings.shape[0],
     });
     const value = tf.tidy(() =>
-      crossEntropy(this.computeLogits(embeddings, y), y, { labelSmoothing, reduction }),
+      softmaxCrossEntropy(this.computeLogits(embeddings, y), y, labelSmoothing, reduction),
     );
     if (training) this.advance();
     return value as Reduced<R>;
