@@ -42,6 +42,19 @@ export function toTensor2D(
   return { tensor: tf.tensor2d(flat, [rows.length, d]), owned: true };
 }
 
+/**
+ * Throws on NaN or +-Infinity anywhere in `x`: a non-finite embedding has no meaningful
+ * similarity, and a NaN score would sort or threshold silently wrong downstream. One reduction
+ * on the backend and one scalar read back.
+ */
+export function checkFinite(fn: string, argument: string, x: tf.Tensor2D): void {
+  const ok = tf.tidy(() => tf.all(tf.isFinite(x)));
+  const finite = ok.dataSync()[0];
+  ok.dispose();
+  if (!finite)
+    throw new InvalidArgumentError(fn, argument, x, 'finite values (no NaN or Infinity)');
+}
+
 export function checkMetric(fn: string, metric: unknown): SimilarityMetric {
   return checkOneOf(fn, 'metric', metric, METRICS);
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger, checkOneOf, InvalidArgumentError } from '@face/core';
 import { checkIdentityLabels, countLabels } from '../input';
 import {
+  checkFinite,
   checkMetric,
   l2Normalize,
   squaredNorms,
@@ -176,12 +177,4 @@ function prepareGalleryBlock(
   } finally {
     rows.dispose();
   }
-}
-
-function checkFinite(fn: string, argument: string, x: tf.Tensor2D): void {
-  const ok = tf.tidy(() => tf.all(tf.isFinite(x)));
-  const finite = ok.dataSync()[0];
-  ok.dispose();
-  if (!finite)
-    throw new InvalidArgumentError(fn, argument, x, 'finite values (no NaN or Infinity)');
 }

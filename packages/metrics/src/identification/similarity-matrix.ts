@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '@face/core';
 import {
+  checkFinite,
   checkMetric,
   l2Normalize,
   squaredNorms,
@@ -17,7 +18,7 @@ export interface SimilarityOptions {
 /**
  * The full `[a.rows, b.rows]` similarity matrix on the current backend (for small sets; a large
  * gallery goes through `searchGallery`, which never holds the whole matrix). The caller owns
- * (and disposes) the result. Euclidean uses `||a||^2 + ||b||^2 - 2 a.b`, clamped at 0.
+ * (and disposes) the result. NaN or infinite embeddings are refused, as by `searchGallery`. Euclidean uses `||a||^2 + ||b||^2 - 2 a.b`, clamped at 0.
  */
 export function similarityMatrix(
   a: Embeddings,
@@ -30,6 +31,8 @@ export function similarityMatrix(
   const B = toTensor2D(fn, 'b', b);
   try {
     checkSameDim(fn, A.tensor, B.tensor, 'b');
+    checkFinite(fn, 'a', A.tensor);
+    checkFinite(fn, 'b', B.tensor);
     return tf.tidy(() => similarityBlock(metric, A.tensor, B.tensor));
   } finally {
     if (A.owned) A.tensor.dispose();
@@ -39,7 +42,8 @@ export function similarityMatrix(
 
 /**
  * Similarity of each pair of rows, `a[i]` with `b[i]` (1:1 verification pairs), shape `[n]`.
- * Euclidean is computed from the differences, so identical rows give exactly 0.
+ * Euclidean is computed from the differences, so identical rows give exactly 0. NaN or infinite
+ * embeddings are refused, as by `searchGallery`.
  */
 export function pairSimilarity(
   a: Embeddings,
@@ -60,6 +64,8 @@ export function pairSimilarity(
         `${A.tensor.shape[0]} (one row per row of a)`,
       );
     }
+    checkFinite(fn, 'a', A.tensor);
+    checkFinite(fn, 'b', B.tensor);
     return tf.tidy(() =>
       metric === 'cosine'
         ? (tf.sum(tf.mul(l2Normalize(A.tensor), l2Normalize(B.tensor)), 1) as tf.Tensor1D)
