@@ -89,10 +89,12 @@ export class LinearClassifier implements ClassifierHead {
     const rng = new Rng(seed);
     const bound = 1 / Math.sqrt(embeddingDim);
     const draw = (n: number) => Float32Array.from({ length: n }, () => rng.uniform(-bound, bound));
-    this.kernel = tf.variable(
-      tf.tensor2d(draw(embeddingDim * numClasses), [embeddingDim, numClasses]),
-    );
-    this.bias = tf.variable(tf.tensor1d(draw(numClasses)));
+    // In a tidy: a variable holds its initial tensor's data, and that tensor would otherwise
+    // stay counted (and allocated) after dispose() -- two head-sized tensors per head built.
+    [this.kernel, this.bias] = tf.tidy(() => [
+      tf.variable(tf.tensor2d(draw(embeddingDim * numClasses), [embeddingDim, numClasses])),
+      tf.variable(tf.tensor1d(draw(numClasses))),
+    ]);
   }
 
   get variables(): NamedVariable[] {
