@@ -28,6 +28,22 @@ export class DatasetError extends FaceError {
   }
 }
 
+/**
+ * A list that contradicts itself: one file under two labels. Refused whatever the error policy,
+ * since no label can be chosen and the duplicate would leak the image across splits. `lines`
+ * are the 1-based line numbers involved.
+ */
+export class ListConflictError extends DatasetError {
+  override name = 'ListConflictError';
+  constructor(
+    path: string,
+    reason: string,
+    readonly lines: readonly number[],
+  ) {
+    super(path, reason);
+  }
+}
+
 /** What to do with a bad file: `'throw'` stops at the first one, `'skip'` reports it and goes on. */
 export type OnError = 'throw' | 'skip';
 

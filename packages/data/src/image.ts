@@ -1,5 +1,13 @@
 import { InvalidArgumentError } from '@face/core';
 
+/**
+ * Largest image the decoders accept by default, in pixels (width x height): 4096 x 4096, 16.8 MP.
+ * Far above any face crop and above 12 MP phone photos (4032 x 3024), yet an image at the cap
+ * decodes to 50 MB of RGB, so `concurrency` loads in flight stay within a few hundred MB. sharp's
+ * own default (268 MP) lets a 776 KB PNG of 16000 x 16000 take 4.6 GB.
+ */
+export const DEFAULT_MAX_PIXELS = 4096 * 4096;
+
 /** A decoded image: RGB, 8 bits per channel, rows top to bottom, pixels interleaved (HWC). */
 export interface DecodedImage {
   data: Uint8Array;

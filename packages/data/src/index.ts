@@ -1,6 +1,12 @@
-export { ImageDecodeError, DatasetError, type OnError, type Problem } from './errors';
+export {
+  ImageDecodeError,
+  DatasetError,
+  ListConflictError,
+  type OnError,
+  type Problem,
+} from './errors';
 export { deriveSeed } from './seed';
-export { type DecodedImage } from './image';
+export { type DecodedImage, DEFAULT_MAX_PIXELS } from './image';
 export {
   type FaceDataset,
   type IdentityCount,
@@ -40,6 +46,7 @@ export {
   type LfwPairs,
 } from './pairs/lfw';
 export { decodeImageBrowser } from './decode/browser';
+export { imageHeaderSize } from './decode/header';
 export {
   FileDataset,
   compareIdentities,

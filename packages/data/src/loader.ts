@@ -3,6 +3,8 @@ import { InvalidArgumentError, Rng, ShapeError, checkInteger, checkOneOf } from 
 import { ImageDecodeError, type OnError, type Problem } from './errors';
 import type { DecodedImage } from './image';
 import type { Sampler } from './samplers/sampler';
+import { groupByLabel } from './labels';
+import { replacementCandidates } from './replacement';
 import { deriveSeed } from './seed';
 import type { FaceDataset } from './sources/dataset';
 import { groupIndices, restoreOrder, type Transform } from './transforms/transform';
@@ -19,7 +21,10 @@ export interface Batch {
   /** Position in the run: epoch and batch index within it (resume from batch + 1). */
   epoch: number;
   batch: number;
-  /** Dataset index of each image (the sampler's batch, less skipped files). */
+  /**
+   * Dataset index of each image: the sampler's batch, where a bad file (onError 'skip') is
+   * replaced by the index of the image that took its place, or left out when it was dropped.
+   */
   indices: number[];
 }
 
@@ -33,8 +38,19 @@ export interface DataLoaderOptions {
   prefetch?: number;
   /** Images read and decoded at once. Default 8. */
   concurrency?: number;
-  /** A file that fails to load: 'throw' (default) rejects the batch; 'skip' drops it and records it. */
+  /**
+   * A file that fails to load (an ImageDecodeError): 'throw' (default) rejects the batch; 'skip'
+   * records it in `skipped` and fills its place (see `replace`).
+   */
   onError?: OnError;
+  /**
+   * With onError 'skip': true (default) puts another image in a bad image's place so batches keep
+   * their size - another image of the same identity when one loads, else of another identity,
+   * chosen by `replacementCandidates` from (seed, epoch, batch, position) alone, so a resumed run
+   * builds the same batches; if none of those loads, the place is dropped. False drops every bad
+   * image (evaluation, where each image counts once).
+   */
+  replace?: boolean;
   /** Called the first time a file is skipped (with onError 'skip'). */
   onSkip?: (problem: Problem) => void;
 }
@@ -84,9 +100,17 @@ class Limiter {
  *   or `iterate({ epoch: e, batch: b })` yields exactly the batches an uninterrupted run would.
  */
 export class DataLoader {
-  /** Files skipped so far (onError 'skip'), each once. */
+  /** Files skipped so far (onError 'skip'), each once however many epochs meet it. */
   readonly skipped: Problem[] = [];
+  /** Batch places a bad file left and another image filled, counted in every epoch. */
+  replaced = 0;
+  /** Batch places a bad file left and nothing filled (batches one image short), in every epoch. */
+  dropped = 0;
   private readonly skippedPaths = new Set<string>();
+  /** Dataset indices known not to load: not read again (the outcome is the same, the I/O is not). */
+  private readonly bad = new Set<number>();
+  private groups: number[][] | null = null;
+  private readonly replace: boolean;
   private readonly sampler: Sampler;
   private readonly transform?: Transform;
   private readonly seed: number;
@@ -110,6 +134,7 @@ export class DataLoader {
       prefetch = 2,
       concurrency = 8,
       onError = 'throw',
+      replace = true,
       onSkip,
     } = options ?? ({} as DataLoaderOptions);
     if (!sampler || typeof sampler.batches !== 'function')
@@ -120,13 +145,21 @@ export class DataLoader {
     checkInteger(fn, 'prefetch', prefetch, { min: 0 });
     checkInteger(fn, 'concurrency', concurrency, { min: 1 });
     checkOneOf(fn, 'onError', onError, ['throw', 'skip']);
+    if (typeof replace !== 'boolean')
+      throw new InvalidArgumentError(fn, 'replace', replace, 'true or false');
     this.sampler = sampler;
     this.transform = transform;
     this.seed = seed;
     this.prefetch = prefetch;
     this.onError = onError;
+    this.replace = replace;
     this.onSkip = onSkip;
     this.limiter = new Limiter(concurrency);
+  }
+
+  /** Distinct files skipped so far (onError 'skip'): each bad file counts once across epochs. */
+  get skippedCount(): number {
+    return this.skippedPaths.size;
   }
 
   get batchesPerEpoch(): number {
@@ -183,29 +216,67 @@ export class DataLoader {
     return this.makeBatch(epoch, batch, plan[batch]);
   }
 
+  /** Loads image `index`; null if it is bad and the policy is 'skip' (recorded once). */
+  private async tryLoad(index: number): Promise<DecodedImage | null> {
+    if (this.bad.has(index)) return null;
+    try {
+      return await this.dataset.load(index);
+    } catch (err) {
+      if (this.onError === 'throw' || !(err instanceof ImageDecodeError)) throw err;
+      this.bad.add(index);
+      // Each bad file is reported once, however many epochs meet it.
+      if (!this.skippedPaths.has(err.path)) {
+        const problem = { path: err.path, reason: err.reason };
+        this.skippedPaths.add(err.path);
+        this.skipped.push(problem);
+        this.onSkip?.(problem);
+      }
+      return null;
+    }
+  }
+
+  /** The image at `position` of a batch, or the first replacement that loads (onError 'skip'). */
+  private async loadPlace(
+    epoch: number,
+    batch: number,
+    planned: number[],
+    position: number,
+  ): Promise<{ image: DecodedImage; index: number } | null> {
+    const index = planned[position];
+    const image = await this.tryLoad(index);
+    if (image) return { image, index };
+    if (!this.replace) return null;
+    const labels = this.dataset.labels;
+    this.groups ??= groupByLabel(
+      labels,
+      labels.reduce((m, y) => Math.max(m, y + 1), 0),
+    );
+    const candidates = replacementCandidates(labels, this.groups[labels[index]], planned, {
+      seed: this.seed,
+      epoch,
+      batch,
+      position,
+    });
+    for (const other of candidates) {
+      const found = await this.tryLoad(other);
+      if (found) {
+        this.replaced++;
+        return { image: found, index: other };
+      }
+    }
+    this.dropped++;
+    return null;
+  }
+
   private async makeBatch(epoch: number, batch: number, indices: number[]): Promise<Batch | null> {
     const loaded = await Promise.all(
-      indices.map((index) =>
-        this.limiter.run(async () => {
-          try {
-            return await this.dataset.load(index);
-          } catch (err) {
-            if (this.onError === 'throw' || !(err instanceof ImageDecodeError)) throw err;
-            // Each bad file is reported once, however many epochs meet it.
-            if (!this.skippedPaths.has(err.path)) {
-              const problem = { path: err.path, reason: err.reason };
-              this.skippedPaths.add(err.path);
-              this.skipped.push(problem);
-              this.onSkip?.(problem);
-            }
-            return null;
-          }
-        }),
+      indices.map((_, position) =>
+        this.limiter.run(() => this.loadPlace(epoch, batch, indices, position)),
       ),
     );
     const kept: { image: DecodedImage; index: number; position: number }[] = [];
-    loaded.forEach((image, position) => {
-      if (image) kept.push({ image, index: indices[position], position });
+    loaded.forEach((place, position) => {
+      if (place) kept.push({ ...place, position });
     });
     if (kept.length === 0) return null;
     const rngs = kept.map((k) => new Rng(deriveSeed(this.seed, epoch, batch, k.position)));

@@ -1,6 +1,6 @@
 // '@face/data/node': the parts that need Node (file system, sharp). Everything else, including
 // the browser decoder, is in '@face/data'.
-export { decodeImageNode } from './decode/node';
+export { decodeImageNode, type DecodeOptions } from './decode/node';
 export {
   ImageFolder,
   IMAGE_EXTENSIONS,

@@ -118,6 +118,7 @@ describe('ImageFolder', () => {
       sampler: new ShuffleSampler(ds, { batchSize: 4, seed: 1 }),
       transform: resize([16, 16]),
       onError: 'skip',
+      replace: false,
     });
     const seen: string[] = [];
     for await (const b of loader) {

@@ -190,6 +190,7 @@ describe('DataLoader', () => {
     const loader = new DataLoader(ds, {
       sampler: new ShuffleSampler(ds, { batchSize: 5, seed: 4 }),
       onError: 'skip',
+      replace: false,
       onSkip: (p) => reported.push(p.path),
     });
     const epochs = await collect(loader.iterate({ endEpoch: 2 }));

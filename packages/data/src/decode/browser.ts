@@ -1,6 +1,7 @@
-import { FaceError } from '@face/core';
+import { FaceError, checkInteger } from '@face/core';
 import { ImageDecodeError } from '../errors';
-import type { DecodedImage } from '../image';
+import { DEFAULT_MAX_PIXELS, type DecodedImage } from '../image';
+import { imageHeaderSize } from './header';
 
 /**
  * Decodes JPEG / PNG / WebP (whatever the browser reads) to RGB bytes with `createImageBitmap` and
@@ -10,11 +11,14 @@ import type { DecodedImage } from '../image';
  * PNG and lossless WebP decode to identical bytes in both; JPEG differs by at most a few levels
  * where the decoders' IDCT and chroma upsampling differ (see the package README). A canvas stores
  * premultiplied pixels, so translucent pixels lose precision (exact when opaque).
+ * An image over `maxPixels` (default `DEFAULT_MAX_PIXELS`) is an ImageDecodeError.
  */
 export async function decodeImageBrowser(
   bytes: Uint8Array | ArrayBuffer | Blob,
   path = '<bytes>',
+  { maxPixels = DEFAULT_MAX_PIXELS }: { maxPixels?: number } = {},
 ): Promise<DecodedImage> {
+  checkInteger('decodeImageBrowser', 'maxPixels', maxPixels, { min: 1 });
   if (typeof createImageBitmap !== 'function') {
     throw new FaceError(
       'decodeImageBrowser needs createImageBitmap (a browser page or worker); ' +
@@ -23,6 +27,10 @@ export async function decodeImageBrowser(
   }
   const blob = bytes instanceof Blob ? bytes : new Blob([bytes as BlobPart]);
   if (blob.size === 0) throw new ImageDecodeError(path, 'the file is empty');
+  // The header first, so an oversized image is refused before it is decoded.
+  const head = new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer());
+  const size = imageHeaderSize(head);
+  if (size) checkPixels(path, size.width, size.height, maxPixels);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(blob, {
@@ -34,6 +42,8 @@ export async function decodeImageBrowser(
   }
   try {
     const { width, height } = bitmap;
+    // For formats the header reader does not know: still spares the canvas and the RGBA copy.
+    checkPixels(path, width, height, maxPixels);
     const context = canvas2d(width, height);
     context.drawImage(bitmap, 0, 0);
     const rgba = context.getImageData(0, 0, width, height).data;
@@ -47,6 +57,17 @@ export async function decodeImageBrowser(
   } finally {
     bitmap.close();
   }
+}
+
+/** Bytes read for the header: JPEG's frame header may follow EXIF and ICC segments. */
+const HEADER_BYTES = 256 * 1024;
+
+function checkPixels(path: string, width: number, height: number, maxPixels: number): void {
+  if (width * height > maxPixels)
+    throw new ImageDecodeError(
+      path,
+      `${width} x ${height} = ${width * height} pixels, over the limit of ${maxPixels} (maxPixels)`,
+    );
 }
 
 function canvas2d(

@@ -1,8 +1,8 @@
 // Node door: shared classes come from the package's root door ('@face/data'), not relative
 // paths, so both doors share one ImageDecodeError / FileDataset (instanceof works across them).
 import type Sharp from 'sharp';
-import { FaceError } from '@face/core';
-import { ImageDecodeError, type DecodedImage } from '@face/data';
+import { FaceError, checkInteger } from '@face/core';
+import { DEFAULT_MAX_PIXELS, ImageDecodeError, type DecodedImage } from '@face/data';
 
 type SharpFactory = typeof Sharp;
 let sharpPromise: Promise<SharpFactory> | undefined;
@@ -21,22 +21,45 @@ function loadSharp(): Promise<SharpFactory> {
   return sharpPromise;
 }
 
+export interface DecodeOptions {
+  /**
+   * Largest image accepted, in pixels (width x height, of the first frame). Checked on the header
+   * before anything is decoded; a larger image is an ImageDecodeError (skipped under a 'skip'
+   * policy). Default `DEFAULT_MAX_PIXELS` (4096 x 4096).
+   */
+  maxPixels?: number;
+}
+
 /**
  * Decodes JPEG / PNG / WebP / GIF / TIFF / AVIF bytes to RGB with sharp (libvips): EXIF
  * orientation applied, embedded ICC profiles ignored (as the browser decoder does), alpha
- * dropped, grey replicated, 16-bit reduced to 8. A truncated or unreadable file rejects with an
- * ImageDecodeError naming `path`.
+ * dropped, grey replicated, 16-bit reduced to 8. A truncated or unreadable file, or one larger
+ * than `maxPixels` (read from its header, before decoding), rejects with an ImageDecodeError
+ * naming `path`.
  */
-export async function decodeImageNode(bytes: Uint8Array, path = '<bytes>'): Promise<DecodedImage> {
+export async function decodeImageNode(
+  bytes: Uint8Array,
+  path = '<bytes>',
+  { maxPixels = DEFAULT_MAX_PIXELS }: DecodeOptions = {},
+): Promise<DecodedImage> {
+  checkInteger('decodeImageNode', 'maxPixels', maxPixels, { min: 1 });
   const sharp = await loadSharp();
   if (!(bytes instanceof Uint8Array))
     throw new ImageDecodeError(path, 'expected the file bytes as a Uint8Array');
   if (bytes.length === 0) throw new ImageDecodeError(path, 'the file is empty');
   try {
+    // The header alone: a decompression bomb is refused before libvips allocates its pixels.
+    const { width = 0, height = 0, pageHeight } = await sharp(bytes).metadata();
+    const h = pageHeight ?? height;
+    if (width * h > maxPixels)
+      throw new Error(
+        `${width} x ${h} = ${width * h} pixels, over the limit of ${maxPixels} (maxPixels)`,
+      );
     const { data, info } = await sharp(bytes, {
       failOn: 'warning',
       ignoreIcc: true,
       autoOrient: true,
+      limitInputPixels: maxPixels,
     })
       .removeAlpha()
       .toColourspace('srgb')

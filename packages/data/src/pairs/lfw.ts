@@ -26,7 +26,9 @@ export interface LfwPairs {
  * Reads LFW's pairs.txt (Huang et al., "Labeled Faces in the Wild", 2007, View 2): a header
  * "folds<TAB>n" (or just "n" for one fold, as pairsDevTrain.txt), then per fold n matched lines
  * "name<TAB>i<TAB>j" and n mismatched lines "name1<TAB>i<TAB>name2<TAB>j". Spaces are accepted as
- * separators, CRLF line ends and a trailing blank line too. Errors name the line.
+ * separators, CRLF line ends and a trailing blank line too. Errors (DatasetError) name the line,
+ * including a matched pair of one image with itself and a mismatched pair of one person twice:
+ * both would score as trivially right.
  */
 export function parseLfwPairs(text: string): LfwPairs {
   const fn = 'parseLfwPairs';
@@ -69,6 +71,11 @@ export function parseLfwPairs(text: string): LfwPairs {
     if (same) {
       if (fields.length !== 3)
         throw fail(lineNo, `matched pair must have 3 fields (name i j), got ${fields.length}`);
+      if (number(fields[1]) === number(fields[2]))
+        throw fail(
+          lineNo,
+          `matched pair compares image ${fields[1]} of ${fields[0]} with itself (a free positive): expected two different images`,
+        );
       pairs.push({
         first: { name: fields[0], number: number(fields[1]) },
         second: { name: fields[0], number: number(fields[2]) },
@@ -80,6 +87,11 @@ export function parseLfwPairs(text: string): LfwPairs {
         throw fail(
           lineNo,
           `mismatched pair must have 4 fields (name1 i name2 j), got ${fields.length}`,
+        );
+      if (fields[0] === fields[2])
+        throw fail(
+          lineNo,
+          `mismatched pair names one person twice (${fields[0]}): expected two different people`,
         );
       pairs.push({
         first: { name: fields[0], number: number(fields[1]) },

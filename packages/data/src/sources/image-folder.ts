@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, checkInteger, checkOneOf } from '@face/core';
 import {
+  DEFAULT_MAX_PIXELS,
   DatasetError,
   FileDataset,
   ImageDecodeError,
@@ -30,6 +31,22 @@ export interface ImageFolderOptions {
   recursive?: boolean;
   /** Decoder (default `decodeImageNode`, sharp). */
   decode?: (bytes: Uint8Array, path: string) => Promise<DecodedImage>;
+  /**
+   * Largest image the default decoder accepts, in pixels; larger ones are ImageDecodeErrors
+   * (skipped under a 'skip' policy). Default `DEFAULT_MAX_PIXELS` (4096 x 4096).
+   */
+  maxPixels?: number;
+}
+
+/** `options.decode`, or `decodeImageNode` capped at `options.maxPixels`. */
+export function nodeDecoder(
+  fn: string,
+  options: { decode?: ImageFolderOptions['decode']; maxPixels?: number },
+): (bytes: Uint8Array, path: string) => Promise<DecodedImage> {
+  if (options.decode) return options.decode;
+  const { maxPixels = DEFAULT_MAX_PIXELS } = options;
+  checkInteger(fn, 'maxPixels', maxPixels, { min: 1 });
+  return (bytes, path) => decodeImageNode(bytes, path, { maxPixels });
 }
 
 export interface OpenImageFolderOptions extends ImageFolderOptions {
@@ -64,7 +81,8 @@ export class ImageFolder extends FileDataset {
     const fn = 'ImageFolder';
     if (typeof root !== 'string' || root === '')
       throw new InvalidArgumentError(fn, 'root', root, 'a folder path');
-    const { onError = 'throw', recursive = true, decode = decodeImageNode } = options;
+    const { onError = 'throw', recursive = true } = options;
+    const decode = nodeDecoder(fn, options);
     checkOneOf(fn, 'onError', onError, ['throw', 'skip']);
     const extensions = (options.extensions ?? IMAGE_EXTENSIONS).map((e) => e.toLowerCase());
     const listed = entries

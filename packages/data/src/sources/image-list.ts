@@ -10,8 +10,7 @@ import {
   type DecodedImage,
   type OnError,
 } from '@face/data';
-import { decodeImageNode } from '../decode/node';
-import { readBytes } from './image-folder';
+import { nodeDecoder, readBytes } from './image-folder';
 
 export interface ImageListOptions {
   /** Folder that relative paths start from. Default: the list file's folder. */
@@ -19,6 +18,8 @@ export interface ImageListOptions {
   /** Malformed lines: 'throw' (default) or 'skip' into `problems`. */
   onError?: OnError;
   decode?: (bytes: Uint8Array, path: string) => Promise<DecodedImage>;
+  /** Largest image the default decoder accepts, in pixels. Default `DEFAULT_MAX_PIXELS`. */
+  maxPixels?: number;
 }
 
 /** Images listed in a CSV file of `path,label` lines (see `parseImageList`), read from disk. */
@@ -29,7 +30,8 @@ export class ImageList extends FileDataset {
     const fn = 'ImageList';
     if (typeof listPath !== 'string' || listPath === '')
       throw new InvalidArgumentError(fn, 'listPath', listPath, 'a file path');
-    const { onError = 'throw', decode = decodeImageNode } = options;
+    const { onError = 'throw' } = options;
+    const decode = nodeDecoder(fn, options);
     checkOneOf(fn, 'onError', onError, ['throw', 'skip']);
     let text: string;
     try {
@@ -38,12 +40,10 @@ export class ImageList extends FileDataset {
       throw new DatasetError(listPath, `cannot read the list: ${(err as Error).message}`);
     }
     const root = resolve(options.root ?? dirname(listPath));
-    const { entries, problems } = parseImageList(text, { source: listPath, onError });
+    const fileOf = (path: string) => (isAbsolute(path) ? resolve(path) : resolve(root, path));
+    const { entries, problems } = parseImageList(text, { source: listPath, onError, fileOf });
     super(
-      entries.map((e) => ({
-        path: isAbsolute(e.path) ? e.path : resolve(root, e.path),
-        identity: e.identity,
-      })),
+      entries.map((e) => ({ path: fileOf(e.path), identity: e.identity })),
       {
         read: readBytes,
         decode,

@@ -1,4 +1,4 @@
-import { DatasetError, type OnError, type Problem } from '../errors';
+import { DatasetError, ListConflictError, type OnError, type Problem } from '../errors';
 import type { FileEntry } from './file-dataset';
 
 /** Splits one CSV line (RFC 4180 quoting: "a,b" and "" for a quote); null if a quote is unclosed. */
@@ -30,19 +30,27 @@ export interface ParseImageListOptions {
   source?: string;
   /** Malformed lines: throw a DatasetError (default) or skip them into `problems`. */
   onError?: OnError;
+  /**
+   * The file a path names, to find duplicates (ImageList resolves it against the list's root, so
+   * `a.jpg` and `./a.jpg` are one file). Default: the path as written.
+   */
+  fileOf?: (path: string) => string;
 }
 
 /**
  * Reads a list file: one `path,label` line per image (label: identity name or number), an
  * optional `path,label` header, blank lines ignored, fields quoted as in CSV when they hold commas.
- * A malformed line is reported as `<source>:<line>`.
+ * A malformed line is reported as `<source>:<line>`. A file listed twice with the same label is
+ * kept once (the repeat goes into `problems`); a file listed under two labels throws a
+ * ListConflictError naming both lines, whatever `onError` says.
  */
 export function parseImageList(
   text: string,
   options: ParseImageListOptions = {},
 ): { entries: FileEntry[]; problems: Problem[] } {
-  const { source = 'list', onError = 'throw' } = options;
+  const { source = 'list', onError = 'throw', fileOf = (p: string) => p } = options;
   const entries: FileEntry[] = [];
+  const seen = new Map<string, { line: number; label: string }>();
   const problems: Problem[] = [];
   const lines = String(text).split(/\r?\n/);
   lines.forEach((raw, i) => {
@@ -56,6 +64,20 @@ export function parseImageList(
     if (reason === null && fields) {
       const [path, label] = fields.map((f) => f.trim());
       if (i === 0 && path.toLowerCase() === 'path' && label.toLowerCase() === 'label') return;
+      const file = fileOf(path);
+      const first = seen.get(file);
+      if (first && first.label !== label)
+        throw new ListConflictError(
+          where,
+          `${JSON.stringify(path)} is listed as ${JSON.stringify(first.label)} at line ${first.line} ` +
+            `and as ${JSON.stringify(label)} at line ${i + 1}: one image, two identities (fix the list)`,
+          [first.line, i + 1],
+        );
+      if (first) {
+        problems.push({ path: where, reason: `duplicate of line ${first.line}, listed once` });
+        return;
+      }
+      seen.set(file, { line: i + 1, label });
       entries.push({ path, identity: label });
       return;
     }
