@@ -10,3 +10,26 @@ export {
   type NumberBounds,
 } from './validate';
 export { Rng, type RngState } from './rng';
+export {
+  ModelFileError,
+  MODEL_JSON_MAX_BYTES,
+  MODEL_JSON_MAX_DEPTH,
+  MODEL_WEIGHTS_MAX_BYTES,
+  checkModelPath,
+  checkWeightsManifest,
+  decodeUtf8,
+  fetchModelBytes,
+  fetchModelJson,
+  fetchWeightShards,
+  parseModelJson,
+  requireObject,
+  resolveModelUrl,
+  type CheckedWeightsGroup,
+  type ModelFileProblem,
+} from './model-files';
+export {
+  openModelFolder,
+  readWeightShards,
+  type ModelFolder,
+  type ModelFileStat,
+} from './model-files-node';

@@ -1,6 +1,13 @@
 import type * as NodeFsPromises from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '@face/core';
+import {
+  InvalidArgumentError,
+  ModelFileError,
+  checkWeightsManifest,
+  openModelFolder,
+  readWeightShards,
+  requireObject,
+} from '@face/core';
 
 type Fs = typeof NodeFsPromises;
 
@@ -27,17 +34,17 @@ export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 
 /** A directory from a path or a `file://` URL; a path ending in .json names the model file. */
-function locate(fn: string, path: string): { dir: string; modelFile: string } {
+function locate(fn: string, path: string): { dir: string; modelFile: string; name: string } {
   if (typeof path !== 'string' || path.length === 0) {
     throw new InvalidArgumentError(fn, 'path', path, 'a directory path or file:// URL');
   }
   let p = path.startsWith('file://') ? decodeURIComponent(path.slice('file://'.length)) : path;
   if (p.endsWith('.json')) {
     const cut = p.lastIndexOf('/');
-    return { dir: cut < 0 ? '.' : p.slice(0, cut) || '/', modelFile: p };
+    return { dir: cut < 0 ? '.' : p.slice(0, cut) || '/', modelFile: p, name: p.slice(cut + 1) };
   }
   while (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
-  return { dir: p, modelFile: `${p}/${MODEL_JSON}` };
+  return { dir: p, modelFile: `${p}/${MODEL_JSON}`, name: MODEL_JSON };
 }
 
 /** Writes through a temporary file in the same directory and renames it into place. */
@@ -70,7 +77,7 @@ function joinWeights(data: tf.io.WeightData | undefined): Uint8Array {
  */
 export function fileSystem(path: string): tf.io.IOHandler {
   const fn = 'fileSystem';
-  const { dir, modelFile } = locate(fn, path);
+  const { dir, modelFile, name } = locate(fn, path);
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       if (artifacts.modelTopology instanceof ArrayBuffer) {
@@ -101,31 +108,36 @@ export function fileSystem(path: string): tf.io.IOHandler {
     },
 
     async load(): Promise<tf.io.ModelArtifacts> {
-      const fs = await nodeFs(fn);
-      let text: string;
+      await nodeFs(fn);
+      // model.json and every shard it names must be regular files inside `dir`, of the sizes the
+      // manifest declares; nothing is read before that is known.
+      let json: Record<string, unknown>;
+      let folder;
       try {
-        text = await fs.readFile(modelFile, 'utf8');
+        folder = await openModelFolder(dir);
+        json = requireObject(modelFile, null, await folder.readJson(name, null));
       } catch (err) {
-        throw new InvalidArgumentError(
-          fn,
-          'path',
-          path,
-          `a saved model (cannot read ${modelFile}: ${(err as Error).message})`,
-        );
+        if (err instanceof ModelFileError && err.problem === 'missing') {
+          throw new InvalidArgumentError(
+            fn,
+            'path',
+            path,
+            `a saved model (cannot read ${modelFile}: ${err.reason})`,
+          );
+        }
+        throw err;
       }
-      const modelJSON = JSON.parse(text) as tf.io.ModelJSON;
-      return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
-        const specs = manifest.flatMap((group) => group.weights);
-        const buffers = await Promise.all(
-          manifest.flatMap((group) =>
-            group.paths.map(async (p) => {
-              const bytes = await fs.readFile(`${dir}/${p}`);
-              return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-            }),
-          ),
-        );
-        return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
-      });
+      requireObject(modelFile, 'modelTopology', json.modelTopology);
+      const modelJSON = json as unknown as tf.io.ModelJSON;
+      const groups =
+        json.weightsManifest == null
+          ? []
+          : checkWeightsManifest(modelFile, 'weightsManifest', json.weightsManifest);
+      const shards = await readWeightShards(folder, modelFile, groups);
+      return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => [
+        manifest.flatMap((group) => group.weights),
+        tf.io.CompositeArrayBuffer.join(shards.map((s) => s.buffer as ArrayBuffer)),
+      ]);
     },
   };
 }

@@ -1,7 +1,15 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '@face/core';
+import {
+  InvalidArgumentError,
+  ModelFileError,
+  checkWeightsManifest,
+  fetchModelJson,
+  fetchWeightShards,
+  openModelFolder,
+  readWeightShards,
+} from '@face/core';
 import type { WeightsArtifacts } from './manifest';
-import { nodeFs, nodePath, nodeUrl } from './node';
+import { nodePath, nodeUrl } from './node';
 
 /**
  * Where weights come from: a directory or manifest path on disk (Node), an http(s)/file URL
@@ -56,6 +64,16 @@ export async function readWeightsFor(
   return readFromDisk(fn, source, manifestName);
 }
 
+/** A top-level file that is not there is a bad `source` argument; anything else a bad model file. */
+function missingAsArgument(fn: string, source: string, expected: (reason: string) => string) {
+  return (err: unknown): never => {
+    if (err instanceof ModelFileError && err.problem === 'missing') {
+      throw new InvalidArgumentError(fn, 'source', source, expected(err.reason));
+    }
+    throw err;
+  };
+}
+
 async function readFromUrl(fn: string, url: URL, manifestName: string): Promise<WeightsArtifacts> {
   if (url.protocol === 'file:' && isNode()) {
     const { fileURLToPath } = await nodeUrl();
@@ -64,96 +82,34 @@ async function readFromUrl(fn: string, url: URL, manifestName: string): Promise<
   const manifestUrl = url.pathname.endsWith('.json')
     ? url
     : new URL(manifestName, url.href.endsWith('/') ? url : new URL(`${url.href}/`));
-  const get = async (u: URL): Promise<Response> => {
-    let response: Response;
-    try {
-      response = await fetch(u);
-    } catch (err) {
-      throw new InvalidArgumentError(
-        fn,
-        'source',
-        u.href,
-        `a reachable URL (${(err as Error).message})`,
-      );
-    }
-    if (!response.ok) {
-      throw new InvalidArgumentError(
-        fn,
-        'source',
-        u.href,
-        `a URL that answers 200 (got HTTP ${response.status})`,
-      );
-    }
-    return response;
-  };
-  const manifest = (await (await get(manifestUrl)).json()) as tf.io.WeightsManifestConfig;
-  const paths = shardPaths(fn, manifest);
-  const weightData = await Promise.all(
-    paths.map(async (p) => (await get(new URL(p, manifestUrl))).arrayBuffer()),
+  // The manifest may name only shards under its own URL directory, each no longer than declared.
+  const json = await fetchModelJson(manifestUrl).catch(
+    missingAsArgument(fn, manifestUrl.href, (why) => `a URL that answers 200 (${why})`),
   );
-  return { manifest, weightData };
+  const groups = checkWeightsManifest(manifestUrl.href, 'manifest', json);
+  const shards = await fetchWeightShards(manifestUrl, groups);
+  return { manifest: json as tf.io.WeightsManifestConfig, weightData: shards.map(asBuffer) };
 }
+
+const asBuffer = (bytes: Uint8Array) => bytes.buffer as ArrayBuffer;
 
 async function readFromDisk(
   fn: string,
   path: string,
   manifestName: string,
 ): Promise<WeightsArtifacts> {
-  const { readFile } = await nodeFs();
-  const { dirname, join } = await nodePath();
+  const { basename, dirname, join } = await nodePath();
   const manifestPath = path.endsWith('.json') ? path : join(path, manifestName);
-  const read = async (file: string): Promise<Uint8Array> => {
-    try {
-      return await readFile(file);
-    } catch (err) {
-      throw new InvalidArgumentError(
-        fn,
-        'source',
-        path,
-        `a readable weights manifest and shards (${(err as Error).message})`,
-      );
-    }
-  };
-  let manifest: tf.io.WeightsManifestConfig;
-  try {
-    manifest = JSON.parse(
-      new TextDecoder().decode(await read(manifestPath)),
-    ) as tf.io.WeightsManifestConfig;
-  } catch (err) {
-    if (err instanceof InvalidArgumentError) throw err;
-    throw new InvalidArgumentError(
-      fn,
-      'source',
-      manifestPath,
-      `a JSON weights manifest (${(err as Error).message})`,
-    );
-  }
-  const dir = dirname(manifestPath);
-  const weightData = await Promise.all(
-    shardPaths(fn, manifest).map(async (p) => {
-      const bytes = await read(join(dir, p));
-      return bytes.buffer.slice(
-        bytes.byteOffset,
-        bytes.byteOffset + bytes.byteLength,
-      ) as ArrayBuffer;
-    }),
+  // The manifest and its shards must be regular files inside the manifest's folder, the shards
+  // of exactly the sizes the manifest declares.
+  const missing = missingAsArgument(
+    fn,
+    path,
+    (why) => `a readable weights manifest and shards (${manifestPath} ${why})`,
   );
-  return { manifest, weightData };
-}
-
-function shardPaths(fn: string, manifest: tf.io.WeightsManifestConfig): string[] {
-  if (!Array.isArray(manifest)) {
-    throw new InvalidArgumentError(fn, 'manifest', manifest, 'an array of weight groups');
-  }
-  return manifest.flatMap((group, g) => {
-    if (!group || !Array.isArray(group.paths) || !group.paths.every((p) => typeof p === 'string')) {
-      throw new InvalidArgumentError(
-        fn,
-        `manifest[${g}].paths`,
-        group?.paths,
-        'an array of shard file names',
-      );
-    }
-    return group.paths;
-  });
+  const folder = await openModelFolder(dirname(manifestPath)).catch(missing);
+  const json = await folder.readJson(basename(manifestPath), null).catch(missing);
+  const groups = checkWeightsManifest(manifestPath, 'manifest', json);
+  const shards = await readWeightShards(folder, manifestPath, groups);
+  return { manifest: json as tf.io.WeightsManifestConfig, weightData: shards.map(asBuffer) };
 }
