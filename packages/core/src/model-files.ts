@@ -194,7 +194,7 @@ export function checkWeightsManifest(
       const q = e.quantization as Record<string, unknown> | undefined;
       if (q !== undefined) requireObject(file, `${here}.quantization`, q);
       const dtype = (q?.dtype ?? e.dtype) as string;
-      if (typeof e.dtype !== 'string' || !(e.dtype in DTYPE_BYTES) || !(dtype in DTYPE_BYTES)) {
+      if (!Object.hasOwn(DTYPE_BYTES, e.dtype as string) || !Object.hasOwn(DTYPE_BYTES, dtype)) {
         bad(`${here}.dtype`, `must be one of ${Object.keys(DTYPE_BYTES).join(', ')}`);
       }
       const shape = e.shape;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { RngState } from '@face/core';
+import { checkModelPath, parseModelJson, type ModelFileError, type RngState } from '@face/core';
 import { CheckpointCorruptError } from '../errors';
 import type { JsonValue } from '../json';
 import type { Checkpoint, TrainerPosition } from './checkpoint';
@@ -98,18 +98,23 @@ function dtypeOf(t: tf.Tensor): TensorRecord['dtype'] {
   throw new TypeError(`checkpoints store float32, int32 and bool tensors, not ${t.dtype}`);
 }
 
-/** Parses and checks `manifest.json`'s text. */
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+const isSize = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/**
+ * Parses and checks `manifest.json`'s text: an object (depth-checked before parsing) of this
+ * format and version, whose `weights.file` is a plain name inside the checkpoint folder and whose
+ * sizes and tensor records are well-formed (fitting them to the bytes is {@link decodeCheckpoint}'s).
+ */
 export function parseManifest(path: string, text: string): CheckpointManifest {
   let m: CheckpointManifest;
   try {
-    m = JSON.parse(text) as CheckpointManifest;
+    m = parseModelJson(`${path}/${MANIFEST_FILE}`, text) as CheckpointManifest;
   } catch (err) {
-    throw new CheckpointCorruptError(
-      path,
-      `${MANIFEST_FILE} is not JSON (${(err as Error).message})`,
-    );
+    throw new CheckpointCorruptError(path, `${MANIFEST_FILE} ${(err as ModelFileError).reason}`);
   }
-  if (m?.format !== CHECKPOINT_FORMAT)
+  if (!isObject(m) || m.format !== CHECKPOINT_FORMAT)
     throw new CheckpointCorruptError(
       path,
       `${MANIFEST_FILE} is not a ${CHECKPOINT_FORMAT} manifest`,
@@ -120,6 +125,36 @@ export function parseManifest(path: string, text: string): CheckpointManifest {
       `format version ${m.version} is not supported (this reader: ${CHECKPOINT_VERSION})`,
     );
   }
+  const bad = (field: string, expected: string) =>
+    new CheckpointCorruptError(path, `${MANIFEST_FILE}'s ${field} must be ${expected}`);
+  const w = m.weights as unknown;
+  if (!isObject(w) || !isSize(w.byteLength) || !Number.isInteger(w.crc32))
+    throw bad('weights', '{ file, byteLength, crc32 } with integer sizes');
+  try {
+    checkModelPath(`${path}/${MANIFEST_FILE}`, 'weights.file', w.file, { plain: true });
+  } catch (err) {
+    const e = err as ModelFileError;
+    throw new CheckpointCorruptError(path, `${MANIFEST_FILE}'s ${e.entry} ${e.reason}`);
+  }
+  if (!Array.isArray(m.tensors)) throw bad('tensors', 'an array of tensor records');
+  m.tensors.forEach((r: unknown, i) => {
+    const ok =
+      isObject(r) &&
+      ['variable', 'state', 'slot'].includes(r.role as string) &&
+      typeof r.name === 'string' &&
+      (r.slot === undefined || typeof r.slot === 'string') &&
+      typeof r.dtype === 'string' &&
+      Object.hasOwn(BYTES, r.dtype) &&
+      Array.isArray(r.shape) &&
+      r.shape.length <= 8 &&
+      r.shape.every(isSize) &&
+      isSize(r.offset) &&
+      isSize(r.byteLength);
+    if (!ok) throw bad(`tensors[${i}]`, '{ role, name, shape, dtype, offset, byteLength }');
+  });
+  if (!isObject(m.position)) throw bad('position', 'an object');
+  if (m.optimizer !== null && !(isObject(m.optimizer) && isObject(m.optimizer.steps)))
+    throw bad('optimizer', 'null or { kind, steps }');
   return m;
 }
 
@@ -153,8 +188,14 @@ export function decodeCheckpoint(
     metrics: m.metrics ?? {},
   };
   for (const r of m.tensors) {
+    // Sizes are checked against the bytes at hand before any tensor is built (a record may not
+    // declare more than the file holds, nor sit unaligned for its typed array).
     const size = r.shape.reduce((a, b) => a * b, 1);
-    if (r.byteLength !== size * BYTES[r.dtype] || r.offset + r.byteLength > buffer.byteLength) {
+    if (
+      r.byteLength !== size * BYTES[r.dtype] ||
+      r.offset % BYTES[r.dtype] !== 0 ||
+      r.offset + r.byteLength > buffer.byteLength
+    ) {
       throw new CheckpointCorruptError(
         path,
         `tensor record ${JSON.stringify(r)} does not fit ${m.weights.file}`,

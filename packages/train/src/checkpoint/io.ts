@@ -1,3 +1,4 @@
+import { MODEL_JSON_MAX_BYTES, ModelFileError } from '@face/core';
 import { CheckpointCorruptError } from '../errors';
 import type { Checkpoint } from './checkpoint';
 import {
@@ -56,40 +57,67 @@ export async function writeCheckpoint(
   return manifest;
 }
 
-/** Reads only a checkpoint's manifest (cheap: for listing and ranking). */
+/** Why a file could not be read: a model-file check's reason, or the I/O error. */
+const reasonOf = (err: unknown) =>
+  err instanceof ModelFileError ? err.reason : (err as Error).message;
+
+function corrupt(path: string, reason: string, cause?: unknown): CheckpointCorruptError {
+  const e = new CheckpointCorruptError(path, reason);
+  if (cause !== undefined) e.cause = cause;
+  return e;
+}
+
+/**
+ * Reads only a checkpoint's manifest (cheap: for listing and ranking). With a storage that knows
+ * sizes, a manifest larger than {@link MODEL_JSON_MAX_BYTES} (or not a regular file inside the
+ * folder) is refused before it is read.
+ */
 export async function readManifest(
   path: string,
   { storage = nodeStorage() }: { storage?: CheckpointStorage } = {},
 ): Promise<CheckpointManifest> {
   let bytes: Uint8Array;
   try {
+    const size = await storage.fileSize?.(path, MANIFEST_FILE);
+    if (size !== undefined && size > MODEL_JSON_MAX_BYTES) {
+      throw corrupt(path, `${MANIFEST_FILE} has ${size} bytes (at most ${MODEL_JSON_MAX_BYTES})`);
+    }
     bytes = await storage.readFile(joinPath(path, MANIFEST_FILE));
   } catch (err) {
-    throw new CheckpointCorruptError(
+    if (err instanceof CheckpointCorruptError) throw err;
+    throw corrupt(path, `cannot read ${MANIFEST_FILE} (${reasonOf(err)})`, err);
+  }
+  if (bytes.byteLength > MODEL_JSON_MAX_BYTES) {
+    throw corrupt(
       path,
-      `cannot read ${MANIFEST_FILE} (${(err as Error).message})`,
+      `${MANIFEST_FILE} has ${bytes.byteLength} bytes (at most ${MODEL_JSON_MAX_BYTES})`,
     );
   }
   return parseManifest(path, new TextDecoder().decode(bytes));
 }
 
 /**
- * Reads a checkpoint directory, checking the format, the weight file's size and CRC-32, and every
- * tensor record. Throws {@link CheckpointCorruptError}; the returned tensors are the caller's.
+ * Reads a checkpoint directory, checking the format, the weight file's size (before reading it,
+ * when the storage knows sizes) and CRC-32, and every tensor record. The weight file must be a
+ * regular file directly inside `path`. Throws {@link CheckpointCorruptError}; the returned tensors
+ * are the caller's.
  */
 export async function readCheckpoint(
   path: string,
   { storage = nodeStorage() }: { storage?: CheckpointStorage } = {},
 ): Promise<Checkpoint> {
   const manifest = await readManifest(path, { storage });
+  const { file, byteLength } = manifest.weights;
   let weights: Uint8Array;
   try {
-    weights = await storage.readFile(joinPath(path, manifest.weights.file));
+    const size = await storage.fileSize?.(path, file);
+    if (size !== undefined && size !== byteLength) {
+      throw corrupt(path, `${file} has ${size} bytes, the manifest says ${byteLength}`);
+    }
+    weights = await storage.readFile(joinPath(path, file));
   } catch (err) {
-    throw new CheckpointCorruptError(
-      path,
-      `cannot read ${manifest.weights.file} (${(err as Error).message})`,
-    );
+    if (err instanceof CheckpointCorruptError) throw err;
+    throw corrupt(path, `cannot read ${file} (${reasonOf(err)})`, err);
   }
   return decodeCheckpoint(path, manifest, weights);
 }

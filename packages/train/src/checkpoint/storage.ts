@@ -1,3 +1,5 @@
+import { openModelFolder } from '@face/core';
+
 /**
  * The file operations checkpoints need. The default is Node's `fs` (imported on first use, so the
  * package entry loads in browsers); pass another implementation to store checkpoints elsewhere or
@@ -16,6 +18,12 @@ export interface CheckpointStorage {
   removeTree(path: string): Promise<void>;
   /** Flushes a directory's entries (after creating or renaming inside it); may be a no-op. */
   syncDir(path: string): Promise<void>;
+  /**
+   * Size of the file `name` directly inside directory `dir`, known before reading it. Rejects
+   * unless it is a regular file whose real path stays inside `dir` (a symlink leading out, a
+   * device, a FIFO). Optional: without it, readers check sizes after reading.
+   */
+  fileSize?(dir: string, name: string): Promise<number>;
 }
 
 export function joinPath(...parts: string[]): string {
@@ -29,6 +37,9 @@ export function joinPath(...parts: string[]): string {
 export function nodeStorage(): CheckpointStorage {
   const fs = () => import('node:fs/promises');
   return {
+    async fileSize(dir, name) {
+      return (await (await openModelFolder(dir)).stat(name, null)).size;
+    },
     async mkdir(path) {
       await (await fs()).mkdir(path, { recursive: true });
     },
