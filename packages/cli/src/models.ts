@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { ModelFileError } from '@face/core';
 import { loadFaceModel, type ClassifierHead } from '@face/train';
 import type { Transform } from '@face/data';
 import { UsageError } from './args';
@@ -39,6 +40,9 @@ export async function loadModelFlag(
   try {
     model = await loadFaceModel(spec);
   } catch (err) {
+    // A damaged or hostile model folder is a failure (exit 1, one line naming the file and the
+    // entry), not a usage error.
+    if (err instanceof ModelFileError) throw err;
     throw new UsageError(`face ${command}: flag --model: ${(err as Error).message}`);
   }
   const { manifest } = model;
