@@ -15,7 +15,11 @@ export type { Reduction, PairReduction, Reduced } from './util/reduction';
 export type { StatefulLoss } from './util/stateful';
 
 // Classification
-export { crossEntropy, type CrossEntropyOptions } from './classification/cross-entropy';
+export {
+  crossEntropy,
+  TARGET_SUM_TOLERANCE,
+  type CrossEntropyOptions,
+} from './classification/cross-entropy';
 export {
   klDivergence,
   type KlDivergenceOptions,

@@ -41,10 +41,22 @@ export interface MarginHeadLossOptions<R extends Reduction = Reduction> {
 }
 
 /**
+ * |x^ - w^_y| (or |x^ + w^_y|) at or below which the angle counts as exactly 0 (or pi). theta is a
+ * cone there (like |v| at v = 0): a margin cos(m1 theta + m2) has a kink, and float32 round-off of
+ * two unit vectors that agree (|x^ - w^| ~ 1e-7 measured, for 4 to 2048 dimensions) would pick
+ * one side of it, a full-size gradient in a random direction. Below the floor the norm is 0 with
+ * gradient 0: the symmetric (central-difference) gradient at the tip, which InsightFace's clamp
+ * of the cosine to [-1 + 1e-7, 1 - 1e-7] before acos also gives. 1e-5 rad is 100 times that
+ * round-off; it moves a target logit by at most s * m1 * 1e-5.
+ */
+export const ANGLE_FLOOR = 1e-5;
+
+/**
  * The target-class angle of each sample, handed to {@link MarginHead.marginCosine}. `cosine` is
  * x^.w^_y; `theta` in [0, pi] is computed as 2 atan2(|x^ - w^_y|, |x^ + w^_y|), which is accurate to
  * float32 round-off at every angle: acos(cos) or sqrt(1 - cos^2) lose half the digits near 0 and
- * pi and have infinite gradients at cos = +-1.
+ * pi and have infinite gradients at cos = +-1. Within {@link ANGLE_FLOOR} of 0 or pi it is
+ * exactly 0 or pi, with the symmetric gradient.
  */
 export class TargetAngle {
   private thetaValue?: tf.Tensor1D;
@@ -56,8 +68,8 @@ export class TargetAngle {
 
   get theta(): tf.Tensor1D {
     if (!this.thetaValue) {
-      const h = safeNorm(tf.sub(this.xn, this.wy), 1);
-      const c = safeNorm(tf.add(this.xn, this.wy), 1);
+      const h = safeNorm(tf.sub(this.xn, this.wy), 1, false, ANGLE_FLOOR);
+      const c = safeNorm(tf.add(this.xn, this.wy), 1, false, ANGLE_FLOOR);
       // Both zero only for a zero embedding against a zero class column: take theta = pi / 2, the
       // angle its cosine of 0 implies.
       const degenerate = atMost(tf.add(h, c), 0);

@@ -42,8 +42,9 @@ export interface CenterLossOptions<R extends Reduction = Reduction> {
  * Recognition", eq. 2-4): loss_i = lambda / 2 ||x_i - c_{y_i}||^2, centers C [numClasses,
  * embeddingDim] starting at 0. By default the centers follow the paper's rule, once per training
  * `loss()` call: c_j <- c_j - alpha * sum_{i: y_i = j} (c_j - x_i) / (1 + n_j), using the centers
- * the loss was computed with (the update never reaches the gradient). With `learnable: true` they
- * are a trainable variable instead and the optimizer moves them.
+ * the loss was computed with (the update never reaches the gradient); a batch with a NaN or
+ * infinite embedding skips it (the loss is then non-finite, for the caller to refuse the step).
+ * With `learnable: true` they are a trainable variable instead and the optimizer moves them.
  */
 export class CenterLoss implements StatefulLoss<Required<CenterLossConfig>, object> {
   static readonly className = 'CenterLoss';
@@ -115,12 +116,19 @@ export class CenterLoss implements StatefulLoss<Required<CenterLossConfig>, obje
     }) as Reduced<R>;
   }
 
-  /** Wen et al. 2016, eq. 4: delta c_j = sum_{y_i = j}(c_j - x_i) / (1 + n_j); c_j -= alpha delta c_j. */
+  /**
+   * Wen et al. 2016, eq. 4: delta c_j = sum_{y_i = j}(c_j - x_i) / (1 + n_j); c_j -= alpha delta c_j.
+   * A batch holding a NaN or infinite embedding leaves every center as it was: its loss is then
+   * non-finite, so a training loop (@face/train's nanGuard) refuses the whole step, and the centers
+   * must not move for a step that never happened -- one NaN assigned here would stay forever. The
+   * test runs on the backend (no read back), so a finite step costs no sync.
+   */
   private update(x: tf.Tensor2D, onehot: tf.Tensor2D, own: tf.Tensor, centers: tf.Tensor): void {
     const sums = tf.matMul(onehot, tf.sub(own, x), true, false);
     const counts = tf.reshape(tf.sum(onehot, 0), [-1, 1]);
     const delta = tf.div(sums, tf.add(counts, 1));
-    this.centers.assign(tf.sub(centers, tf.mul(delta, this.alpha)) as tf.Tensor2D);
+    const moved = tf.sub(centers, tf.mul(delta, this.alpha));
+    this.centers.assign(tf.where(tf.all(tf.isFinite(x)), moved, centers) as tf.Tensor2D);
   }
 
   getConfig(): Required<CenterLossConfig> {

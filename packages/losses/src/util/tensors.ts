@@ -16,12 +16,12 @@ export function atMost(a: tf.Tensor | number, b: tf.Tensor | number): tf.Tensor 
 /**
  * sqrt with a finite gradient at 0: the gradient of sqrt at 0 is infinite, and tfjs turns
  * 0 * inf into NaN even where the upstream gradient is 0 (e.g. the diagonal of a distance matrix).
- * The double `where` keeps both the value and, for x > 0, the gradient exact; at x <= 0 the value
- * is 0 and the gradient 0.
+ * The double `where` keeps both the value and, for x > zeroBelow, the gradient exact; at
+ * x <= zeroBelow (default 0) the value is 0 and the gradient 0.
  */
-export function safeSqrt<T extends tf.Tensor>(x: T): T {
+export function safeSqrt<T extends tf.Tensor>(x: T, zeroBelow = 0): T {
   return tf.tidy(() => {
-    const nonPositive = atMost(x, 0);
+    const nonPositive = atMost(x, zeroBelow);
     return tf.where(
       nonPositive,
       tf.zerosLike(x),
@@ -30,9 +30,12 @@ export function safeSqrt<T extends tf.Tensor>(x: T): T {
   }) as T;
 }
 
-/** Euclidean norm along `axis` with the gradient of {@link safeSqrt} (0 for a zero vector). */
-export function safeNorm(x: tf.Tensor, axis: number, keepDims = false): tf.Tensor {
-  return tf.tidy(() => safeSqrt(tf.sum(tf.square(x), axis, keepDims)));
+/**
+ * Euclidean norm along `axis` with the gradient of {@link safeSqrt}: 0, value and gradient, for a
+ * zero vector or one no longer than `floor` (default 0).
+ */
+export function safeNorm(x: tf.Tensor, axis: number, keepDims = false, floor = 0): tf.Tensor {
+  return tf.tidy(() => safeSqrt(tf.sum(tf.square(x), axis, keepDims), floor * floor));
 }
 
 /**
