@@ -134,7 +134,9 @@ export function parseManifest(path: string, text: string): CheckpointManifest {
     checkModelPath(`${path}/${MANIFEST_FILE}`, 'weights.file', w.file, { plain: true });
   } catch (err) {
     const e = err as ModelFileError;
-    throw new CheckpointCorruptError(path, `${MANIFEST_FILE}'s ${e.entry} ${e.reason}`);
+    const corrupt = new CheckpointCorruptError(path, `${MANIFEST_FILE}'s ${e.entry} ${e.reason}`);
+    corrupt.cause = e;
+    throw corrupt;
   }
   if (!Array.isArray(m.tensors)) throw bad('tensors', 'an array of tensor records');
   m.tensors.forEach((r: unknown, i) => {
