@@ -6,10 +6,11 @@ import {
   ShuffleSampler,
   normalize,
   type FaceDataset,
+  type Problem,
   type Transform,
 } from '@face/data';
 import type { ClassifierHead } from '../recipes/heads';
-import { embedBatch, type EmbeddingModel } from './embed';
+import { badImagePolicy, embedBatch, type EmbeddingModel, type OnBadImage } from './embed';
 
 export interface ClassificationResult {
   samples: number;
@@ -19,7 +20,10 @@ export interface ClassificationResult {
   topK: Record<number, number>;
   /** Inference scores [samples][numClasses] when `keepScores` was set (for reports). */
   scores?: Float32Array[];
+  /** The label of each image evaluated (`samples` of them). */
   labels: Int32Array;
+  /** Images that could not be decoded and were left out (onBadImage 'skip'), each once. */
+  skipped: Problem[];
 }
 
 export interface ClassificationOptions {
@@ -28,12 +32,15 @@ export interface ClassificationOptions {
   /** Which top-k accuracies (default [1, 5]; k larger than the classes is left out). */
   k?: readonly number[];
   keepScores?: boolean;
+  /** An image that cannot be decoded: 'skip' (default) leaves it out, 'fail' throws. */
+  onBadImage?: OnBadImage;
 }
 
 /**
  * Closed-set accuracy: the backbone embeds each image (inference mode), the head scores the
  * classes (no margin), and the highest score is the prediction. `dataset`'s labels must be the
- * head's classes (held-out images of the training identities).
+ * head's classes (held-out images of the training identities). Unreadable images are left out
+ * (`skipped`) unless `onBadImage` is 'fail'.
  */
 export async function evaluateClassification(
   model: EmbeddingModel,
@@ -44,6 +51,7 @@ export async function evaluateClassification(
     transform = normalize(),
     k = [1, 5],
     keepScores = false,
+    onBadImage = 'skip',
   }: ClassificationOptions = {},
 ): Promise<ClassificationResult> {
   const fn = 'evaluateClassification';
@@ -64,8 +72,10 @@ export async function evaluateClassification(
   const loader = new DataLoader(dataset, {
     sampler: new ShuffleSampler(dataset, { batchSize, shuffle: false }),
     transform,
+    ...badImagePolicy(fn, onBadImage),
   });
   let row = 0;
+  const labels: number[] = [];
   for await (const batch of loader.epoch(0)) {
     let data: Float32Array;
     const n = batch.images.shape[0];
@@ -83,7 +93,8 @@ export async function evaluateClassification(
     for (let i = 0; i < n; i++, row++) {
       const s = data.subarray(i * c, (i + 1) * c);
       if (keepScores) scores.push(Float32Array.from(s));
-      const y = dataset.labels[row];
+      const y = dataset.labels[batch.indices[i]];
+      labels.push(y);
       // Rank of the true class: classes scoring higher, plus equal ones at a lower index.
       let rank = 0;
       for (let j = 0; j < c; j++) if (s[j] > s[y] || (s[j] === s[y] && j < y)) rank++;
@@ -91,12 +102,20 @@ export async function evaluateClassification(
     }
   }
   const topK: Record<number, number> = {};
+  if (row === 0)
+    throw new InvalidArgumentError(
+      fn,
+      'dataset',
+      `${dataset.size} images, none decodable (${loader.skipped.length} skipped)`,
+      'at least one image that decodes',
+    );
   for (const x of ks) topK[x] = hits.get(x)! / row;
   return {
     samples: row,
     accuracy: topK[1],
     topK,
     ...(keepScores ? { scores } : {}),
-    labels: Int32Array.from(dataset.labels),
+    labels: Int32Array.from(labels),
+    skipped: [...loader.skipped],
   };
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, ShapeError, checkInteger } from '@face/core';
+import { InvalidArgumentError, ShapeError, checkInteger, checkOneOf } from '@face/core';
 import {
   disposeBatch,
   DataLoader,
@@ -7,6 +7,7 @@ import {
   normalize,
   subset,
   type FaceDataset,
+  type Problem,
   type Transform,
 } from '@face/data';
 
@@ -15,7 +16,7 @@ export interface EmbeddingModel {
   apply(inputs: tf.Tensor, kwargs?: { training?: boolean }): tf.Tensor | tf.Tensor[] | unknown;
 }
 
-/** Embeddings of a dataset's images, one row each, in dataset order. */
+/** Embeddings of a dataset's images, one row each, in dataset order (less unreadable images). */
 export interface DatasetEmbeddings {
   /** Row-major [count, dim]. */
   embeddings: Float32Array;
@@ -23,7 +24,14 @@ export interface DatasetEmbeddings {
   count: number;
   /** The dataset's label of each row. */
   labels: Int32Array;
+  /** The dataset index of each row: every image asked for, less the skipped ones. */
+  indices: Int32Array;
+  /** Images that could not be decoded and have no row (onBadImage 'skip'), each once. */
+  skipped: Problem[];
 }
+
+/** What evaluation does with an image it cannot decode. */
+export type OnBadImage = 'skip' | 'fail';
 
 export interface EmbedOptions {
   /** Images per forward pass. Default 64. */
@@ -32,6 +40,17 @@ export interface EmbedOptions {
   transform?: Transform;
   /** Only these dataset indices (in this order). Default: every image. */
   indices?: readonly number[];
+  /**
+   * An image that cannot be decoded: 'skip' (default) leaves it out (no row; evaluations drop the
+   * pairs and queries that need it and say how many); 'fail' throws its ImageDecodeError.
+   */
+  onBadImage?: OnBadImage;
+}
+
+/** The DataLoader policy of an `onBadImage` option: skipped images are dropped, never replaced. */
+export function badImagePolicy(fn: string, onBadImage: unknown) {
+  const policy = checkOneOf(fn, 'onBadImage', onBadImage, ['skip', 'fail']);
+  return { onError: policy === 'fail' ? ('throw' as const) : ('skip' as const), replace: false };
 }
 
 /** Runs `model` in inference mode on images [n, H, W, 3]; returns [n, d] (a tensor you dispose). */
@@ -52,12 +71,13 @@ export function embedBatch(model: EmbeddingModel, images: tf.Tensor4D): tf.Tenso
 
 /**
  * Embeds every image of `dataset` (or `indices` of it) with `model` in inference mode (BatchNorm on
- * its running statistics), batch by batch; no tensor survives the call.
+ * its running statistics), batch by batch; no tensor survives the call. Unreadable images are left
+ * out by default (`indices` says which image each row is, `skipped` which files failed).
  */
 export async function embedDataset(
   model: EmbeddingModel,
   dataset: FaceDataset,
-  { batchSize = 64, transform = normalize(), indices }: EmbedOptions = {},
+  { batchSize = 64, transform = normalize(), indices, onBadImage = 'skip' }: EmbedOptions = {},
 ): Promise<DatasetEmbeddings> {
   const fn = 'embedDataset';
   if (!model || typeof model.apply !== 'function')
@@ -70,10 +90,12 @@ export async function embedDataset(
   const loader = new DataLoader(view, {
     sampler: new ShuffleSampler(view, { batchSize, shuffle: false }),
     transform,
+    ...badImagePolicy(fn, onBadImage),
   });
   let out: Float32Array | null = null;
   let dim = 0;
   let row = 0;
+  const rows: number[] = [];
   for await (const batch of loader.epoch(0)) {
     try {
       const e = embedBatch(model, batch.images);
@@ -83,15 +105,19 @@ export async function embedDataset(
       out ??= new Float32Array(order.length * dim);
       out.set(data as Float32Array, row * dim);
       row += batch.images.shape[0];
+      for (const i of batch.indices) rows.push(order[i]);
     } finally {
       disposeBatch(batch);
     }
   }
   return {
-    embeddings: out ?? new Float32Array(0),
+    // Rows of skipped images were never written: cut them off.
+    embeddings: out ? (row < order.length ? out.slice(0, row * dim) : out) : new Float32Array(0),
     dim,
     count: row,
-    labels: Int32Array.from(order, (i) => dataset.labels[i]),
+    labels: Int32Array.from(rows, (i) => dataset.labels[i]),
+    indices: Int32Array.from(rows),
+    skipped: [...loader.skipped],
   };
 }
 

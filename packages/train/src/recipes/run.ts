@@ -1,4 +1,11 @@
-import { FaceError, InvalidArgumentError, Rng, checkInteger, checkNumber } from '@face/core';
+import {
+  FaceError,
+  InvalidArgumentError,
+  Rng,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+} from '@face/core';
 import {
   DataLoader,
   compose,
@@ -108,6 +115,12 @@ export interface RecipeOptions {
   modelDir?: string | false;
   /** DataLoader prefetch. Default 2. */
   prefetch?: number;
+  /**
+   * A training image that cannot be decoded (empty, truncated, not an image, over the pixel cap):
+   * 'skip' (default) records it in `loader.skipped` and puts another image of the same identity in
+   * its place, the same one on every run and resume; 'fail' stops training with its ImageDecodeError.
+   */
+  onBadImage?: 'skip' | 'fail';
 }
 
 /** What a recipe contributes to the common run. */
@@ -215,6 +228,10 @@ export class RecipeRun {
       sampler: parts.sampler,
       transform: o.transform ?? defaultTrainTransform(),
       seed,
+      onError:
+        checkOneOf(fn, 'onBadImage', o.onBadImage ?? 'skip', ['skip', 'fail']) === 'fail'
+          ? 'throw'
+          : 'skip',
       prefetch: o.prefetch ?? 2,
     });
     const source = loaderSource(this.loader);
