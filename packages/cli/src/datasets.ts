@@ -1,5 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import {
+  ImageDecodeError,
   SyntheticFaces,
   compose,
   normalize,
@@ -25,8 +27,68 @@ export interface OpenedDataset {
   description: string;
   /** Whether images come at the model's size already (synthetic) or need resizing (files). */
   sized: boolean;
-  /** Files left out (unreadable, empty folders), reported once. */
+  /** Files left out while listing (unreadable, empty folders), reported once. */
   problems: { path: string; reason: string }[];
+  /**
+   * Images that failed to decode so far (path -> reason), each once: `dataset` records every
+   * ImageDecodeError its loads meet, in training, validation, evaluation or embedding alike.
+   */
+  unreadable: Map<string, string>;
+  /** Folder the paths of reports are shown relative to (the data folder, or the list's folder). */
+  root: string | null;
+}
+
+/** What a command does with an image that cannot be decoded (`--on-bad-image`). */
+export const BAD_IMAGE_POLICIES = ['skip', 'fail'] as const;
+export type BadImagePolicy = (typeof BAD_IMAGE_POLICIES)[number];
+
+/** `dataset`, recording the path and reason of every image whose load fails to decode into `sink`. */
+function recordingUnreadable(dataset: FaceDataset, sink: Map<string, string>): FaceDataset {
+  return {
+    size: dataset.size,
+    labels: dataset.labels,
+    classNames: dataset.classNames,
+    source: (i) => dataset.source(i),
+    async load(i) {
+      try {
+        return await dataset.load(i);
+      } catch (err) {
+        if (err instanceof ImageDecodeError && !sink.has(err.path)) sink.set(err.path, err.reason);
+        throw err;
+      }
+    },
+  };
+}
+
+/** Files listed at most in a skipped-files line; the rest are counted. */
+const LISTED = 5;
+
+/**
+ * Every file a command left out so far (listing problems and images that did not decode), as one
+ * line: "skipped N unreadable files: a.jpg (reason), ... and M more"; null when none was.
+ */
+export function skippedFilesLine(opened: OpenedDataset): string | null {
+  const all = skippedFiles(opened);
+  if (all.length === 0) return null;
+  const shown = all.slice(0, LISTED).map((p) => `${p.path} (${p.reason})`);
+  const more = all.length > LISTED ? ` and ${all.length - LISTED} more` : '';
+  return `skipped ${all.length} unreadable file${all.length === 1 ? '' : 's'}: ${shown.join(', ')}${more}`;
+}
+
+/** Listing problems, then decoding failures, paths relative to the data folder when inside it. */
+export function skippedFiles(opened: OpenedDataset): { path: string; reason: string }[] {
+  const show = (path: string) => {
+    if (!opened.root || !isAbsolute(path)) return path;
+    const rel = relative(opened.root, path);
+    return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+  };
+  return [
+    ...opened.problems.map((p) => ({ path: show(p.path), reason: p.reason })),
+    // By path: the order files fail in depends on concurrency, a report should not.
+    ...[...opened.unreadable]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([path, reason]) => ({ path: show(path), reason })),
+  ];
 }
 
 /**
@@ -50,6 +112,8 @@ export function openDataset(
     });
     return {
       dataset,
+      unreadable: new Map(),
+      root: null,
       description: `synthetic faces: ${dataset.classNames.length} identities x ${o.imagesPerIdentity ?? 20} images, ${o.imageSize} px, difficulty ${o.difficulty ?? 0.5}`,
       sized: true,
       problems: [],
@@ -76,8 +140,11 @@ export function openDataset(
           : 'expected one sub-folder of images per identity'
       })`,
     );
+  const unreadable = new Map<string, string>();
   return {
-    dataset,
+    dataset: recordingUnreadable(dataset, unreadable),
+    unreadable,
+    root: isList ? resolve(spec, '..') : resolve(spec),
     description: `${isList ? 'list' : 'folder'} ${spec}: ${dataset.classNames.length} identities, ${dataset.size} images`,
     sized: false,
     problems: [...dataset.problems],

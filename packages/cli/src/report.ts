@@ -2,10 +2,26 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluationReport, type ReportInput, type ReportJson } from '@face/metrics';
 
-/** Writes `@face/metrics`' report (report.json and the SVG plots) into `dir`; returns its JSON. */
-export async function writeReport(dir: string, input: ReportInput): Promise<ReportJson> {
+/** Files a command left out, as report.json lists them. */
+export interface SkippedFiles {
+  count: number;
+  files: { path: string; reason: string }[];
+}
+
+/**
+ * Writes `@face/metrics`' report (report.json and the SVG plots) into `dir`; returns its JSON.
+ * With `skipped`, report.json also lists the files the evaluation left out (all, with the reason).
+ */
+export async function writeReport(
+  dir: string,
+  input: ReportInput,
+  skipped?: readonly { path: string; reason: string }[],
+): Promise<ReportJson & { skipped?: SkippedFiles }> {
   mkdirSync(dir, { recursive: true });
-  const { json, svg } = await evaluationReport(input);
+  const { json: metrics, svg } = await evaluationReport(input);
+  const json = skipped
+    ? { ...metrics, skipped: { count: skipped.length, files: [...skipped] } }
+    : metrics;
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
   for (const [name, text] of Object.entries(svg))
     if (text) writeFileSync(join(dir, `${name}.svg`), text);

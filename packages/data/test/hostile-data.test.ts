@@ -120,7 +120,7 @@ describe('DataLoader with bad files (onError skip)', () => {
     expect(loader.skippedCount).toBe(4);
     expect(loader.skipped.map((p) => p.path).sort()).toEqual([...bad].sort());
     expect(loader.skipped.find((p) => p.path === bad[1])?.reason).toMatch(
-      /5000 x 5000 = 25000000 pixels, over the limit/,
+      /5000 x 5000 = 25000000 pixels, over the maxPixels limit/,
     );
     expect([loader.replaced, loader.dropped]).toEqual([12, 0]);
   });
@@ -214,7 +214,7 @@ describe('pixel cap', () => {
   it('refuses an image over the cap from its header, with an ImageDecodeError naming it', async () => {
     const bytes = await png(5000, 5000, [0, 0, 0]);
     await expect(decodeImageNode(bytes, 'bomb.png')).rejects.toThrow(
-      /bomb\.png.*5000 x 5000 = 25000000 pixels, over the limit of 16777216/,
+      /bomb\.png.*5000 x 5000 = 25000000 pixels, over the maxPixels limit of 16777216/,
     );
     const small = await png(40, 30, [5, 6, 7]);
     expect((await decodeImageNode(small, 'ok.png', { maxPixels: 1200 })).width).toBe(40);
@@ -230,7 +230,7 @@ describe('pixel cap', () => {
     const folder = new ImageFolder(join(root, 'faces'), { maxPixels: 15 * 15 });
     await expect(
       folder.load(folder.entries.findIndex((e) => e.path.endsWith('1.png'))),
-    ).rejects.toThrow(/16 x 16 = 256 pixels, over the limit of 225/);
+    ).rejects.toThrow(/16 x 16 = 256 pixels, over the maxPixels limit of 225/);
     const list = join(root, 'cap.csv');
     writeFileSync(list, 'faces/ann/1.png,ann\n');
     await expect(new ImageList(list, { maxPixels: 255 }).load(0)).rejects.toThrow(ImageDecodeError);

@@ -8,7 +8,7 @@ import {
 import { verificationSet, type VerificationSet } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Flag, type Io, type Values } from '../args';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
-import { openDataset } from '../datasets';
+import { BAD_IMAGE_POLICIES, openDataset } from '../datasets';
 import { loadModelFlag } from '../models';
 
 export const BACKEND_FLAG: Flag = {
@@ -39,6 +39,14 @@ export const SEED_FLAG: Flag = {
   description: 'seed of data order, splits and initial weights',
   default: '0',
   value: 'n',
+};
+export const ON_BAD_IMAGE_FLAG: Flag = {
+  type: 'string',
+  description:
+    'an image that does not decode (empty, truncated, not an image, over 4096x4096 px): skip it (counted, listed) or fail',
+  default: 'skip',
+  value: 'policy',
+  choices: BAD_IMAGE_POLICIES,
 };
 export const BATCH_FLAG: Flag = {
   type: 'string',

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { embedDataset, embeddingRow } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
-import { atModelSize } from '../datasets';
+import { atModelSize, skippedFilesLine, type BadImagePolicy } from '../datasets';
 import { writeNpy } from '../npy';
 import {
   BACKEND_FLAG,
@@ -10,6 +10,7 @@ import {
   DATA_FLAG,
   MODEL_FLAG,
   BATCH_FLAG,
+  ON_BAD_IMAGE_FLAG,
   SEED_FLAG,
   SYNTHETIC_FLAGS,
   noPositionals,
@@ -32,6 +33,7 @@ export const embedCommand: Command = {
     out: { type: 'string', description: 'output file: .json or .npy', value: 'file' },
     weights: { type: 'string', description: "dlib-resnet: face-api's model/ folder", value: 'dir' },
     batch: BATCH_FLAG,
+    'on-bad-image': ON_BAD_IMAGE_FLAG,
     backend: BACKEND_FLAG,
     threads: THREADS_FLAG,
     seed: SEED_FLAG,
@@ -57,13 +59,20 @@ async function embed(v: Values, io: Io): Promise<number> {
   const e = await embedDataset(model.backbone, dataset, {
     batchSize,
     transform: atModelSize(opened.sized, model.imageSize, model.normalization),
+    onBadImage: stringFlag(name, v, 'on-bad-image') as BadImagePolicy,
   });
-  const items = Array.from({ length: e.count }, (_, i) => ({
-    source: dataset.source(i),
-    identity: dataset.classNames[dataset.labels[i]],
+  // Row i is image e.indices[i]: unreadable images have no row.
+  const items = Array.from(e.indices, (index) => ({
+    source: dataset.source(index),
+    identity: dataset.classNames[dataset.labels[index]],
   }));
   mkdirSync(dirname(out), { recursive: true });
-  const header = { model: modelSpec, count: e.count, dim: e.dim };
+  const header = {
+    model: modelSpec,
+    count: e.count,
+    dim: e.dim,
+    skipped: e.skipped.map((p) => ({ path: p.path, reason: p.reason })),
+  };
   if (format === 'json') {
     const records = items.map((item, i) => ({
       ...item,
@@ -77,6 +86,8 @@ async function embed(v: Values, io: Io): Promise<number> {
   io.out(
     `wrote ${e.count} embeddings of ${e.dim} dimensions to ${out}${format === 'npy' ? ` (+ ${out}.json)` : ''} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
+  const skipped = skippedFilesLine(opened);
+  if (skipped) io.err(skipped);
   model.head?.dispose();
   model.backbone.dispose();
   return 0;

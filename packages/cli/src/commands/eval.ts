@@ -16,7 +16,7 @@ import {
   type VerificationResult,
 } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
-import { atModelSize } from '../datasets';
+import { atModelSize, skippedFiles, skippedFilesLine, type BadImagePolicy } from '../datasets';
 import { table, writeReport } from '../report';
 import {
   BACKEND_FLAG,
@@ -24,6 +24,7 @@ import {
   DATA_FLAG,
   MODEL_FLAG,
   BATCH_FLAG,
+  ON_BAD_IMAGE_FLAG,
   SEED_FLAG,
   SYNTHETIC_FLAGS,
   fmt,
@@ -93,6 +94,7 @@ export const evalCommand: Command = {
     },
     weights: { type: 'string', description: "dlib-resnet: face-api's model/ folder", value: 'dir' },
     batch: BATCH_FLAG,
+    'on-bad-image': ON_BAD_IMAGE_FLAG,
     backend: BACKEND_FLAG,
     threads: THREADS_FLAG,
     seed: SEED_FLAG,
@@ -132,6 +134,7 @@ async function evaluate(v: Values, io: Io): Promise<number> {
   const options = {
     batchSize,
     transform: atModelSize(opened.sized, model.imageSize, model.normalization),
+    onBadImage: stringFlag(name, v, 'on-bad-image') as BadImagePolicy,
   };
   const want = (t: (typeof TASKS)[number]) => task === 'all' || task === t;
 
@@ -167,7 +170,7 @@ async function evaluate(v: Values, io: Io): Promise<number> {
       { dataset, pairs },
       { ...options, far },
     );
-    const foldCount = new Set(pairs.map((p) => p.fold)).size;
+    const foldCount = new Set(result.pairs.map((p) => p.fold)).size;
     const kFold =
       foldCount > 1 ? kFoldAccuracy(result.scores, result.labels, { folds: foldCount }).mean : null;
     verification = { ...result, kFold };
@@ -189,6 +192,8 @@ async function evaluate(v: Values, io: Io): Promise<number> {
       rows.push(['closed-set top-5 accuracy', fmt(classification.result.topK[5])]);
     if (classification.left)
       rows.push(['(images of unknown identities, left out)', String(classification.left)]);
+    if (classification.result.skipped.length)
+      rows.push(['(unreadable images, left out)', String(classification.result.skipped.length)]);
   }
   if (verification) {
     rows.push([
@@ -201,6 +206,8 @@ async function evaluate(v: Values, io: Io): Promise<number> {
     rows.push(['best-threshold accuracy', fmt(verification.bestAccuracy.accuracy)]);
     if (verification.kFold !== null)
       rows.push(['k-fold accuracy (LFW protocol)', fmt(verification.kFold)]);
+    if (verification.droppedPairs)
+      rows.push(['(pairs with an unreadable image, left out)', String(verification.droppedPairs)]);
   }
   if (identification) {
     const known = identification.split.queryIsKnown.filter(Boolean).length;
@@ -212,34 +219,43 @@ async function evaluate(v: Values, io: Io): Promise<number> {
     if (identification.cmc[4] !== undefined)
       rows.push(['1:N rank-5 (known queries)', fmt(identification.cmc[4])]);
     for (const p of identification.dirAtFar) rows.push([`open-set DIR @ FAR=${p.far}`, fmt(p.dir)]);
+    const { gallery, queries } = identification.dropped;
+    if (gallery + queries)
+      rows.push(['(unreadable gallery images / queries, left out)', `${gallery} / ${queries}`]);
   }
   io.out(table(rows));
+  const skipped = skippedFilesLine(opened);
+  if (skipped) io.err(skipped);
   const reportDir = stringFlag(name, v, 'report');
   if (reportDir) {
-    await writeReport(reportDir, {
-      title: modelSpec,
-      ...(verification
-        ? { verification: { scores: verification.scores, labels: verification.labels, far } }
-        : {}),
-      ...(identification
-        ? {
-            identification: {
-              neighbors: identification.neighbors,
-              queryLabels: identification.queryLabels,
-              galleryLabels: identification.galleryLabels,
-              far,
-            },
-          }
-        : {}),
-      ...(classification?.result.scores
-        ? {
-            classification: {
-              scores: classification.result.scores,
-              labels: classification.result.labels,
-            },
-          }
-        : {}),
-    });
+    await writeReport(
+      reportDir,
+      {
+        title: modelSpec,
+        ...(verification
+          ? { verification: { scores: verification.scores, labels: verification.labels, far } }
+          : {}),
+        ...(identification
+          ? {
+              identification: {
+                neighbors: identification.neighbors,
+                queryLabels: identification.queryLabels,
+                galleryLabels: identification.galleryLabels,
+                far,
+              },
+            }
+          : {}),
+        ...(classification?.result.scores
+          ? {
+              classification: {
+                scores: classification.result.scores,
+                labels: classification.result.labels,
+              },
+            }
+          : {}),
+      },
+      skippedFiles(opened),
+    );
     io.out(`report: ${reportDir}/report.json`);
   }
   model.head?.dispose();

@@ -18,12 +18,13 @@ import {
 } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
 import { BACKBONES, buildBackbone, type BackboneName } from '../backbones';
-import { atModelSize, openDataset } from '../datasets';
+import { atModelSize, openDataset, skippedFilesLine, type BadImagePolicy } from '../datasets';
 import {
   BACKEND_FLAG,
   THREADS_FLAG,
   DATA_FLAG,
   BATCH_FLAG,
+  ON_BAD_IMAGE_FLAG,
   SEED_FLAG,
   SYNTHETIC_FLAGS,
   backendFromFlags,
@@ -179,6 +180,7 @@ export const trainCommand: Command = {
       value: 'block',
     },
     weights: { type: 'string', description: "dlib-resnet: face-api's model/ folder", value: 'dir' },
+    'on-bad-image': ON_BAD_IMAGE_FLAG,
     backend: BACKEND_FLAG,
     threads: THREADS_FLAG,
     seed: SEED_FLAG,
@@ -241,8 +243,6 @@ async function train(v: Values, io: Io): Promise<number> {
     ...synthetic,
   });
   log(`data: ${opened.description}`);
-  for (const problem of opened.problems.slice(0, 5))
-    io.err(`skipped ${problem.path}: ${problem.reason}`);
   const splits = trainingSplits(name, opened.dataset, { unseenFraction, heldOutFraction, seed });
   log(
     `split: ${splits.train.size} training images of ${splits.train.classNames.length} identities` +
@@ -299,6 +299,7 @@ async function train(v: Values, io: Io): Promise<number> {
           },
         },
     config: { data, imageSize: backbone.imageSize },
+    onBadImage: stringFlag(name, v, 'on-bad-image') as BadImagePolicy,
   };
   const headOptions = {
     ...(scale !== undefined ? { scale } : {}),
@@ -385,6 +386,9 @@ async function train(v: Values, io: Io): Promise<number> {
     const stop = results.find((r) => r.stopReason)?.stopReason;
     if (stop) io.err(`stopped: ${stop.message}`);
     io.out(
+    // Listing problems and every image training or validation could not decode, counted once.
+    const skipped = skippedFilesLine(opened);
+    if (skipped) io.err(skipped);
       `done in ${((Date.now() - t0) / 1000).toFixed(1)} s: loss ${fmt(last?.loss)}` +
         (last?.val_accuracy !== undefined ? `, held-out accuracy ${fmt(last.val_accuracy)}` : '') +
         (last?.val_auc !== undefined

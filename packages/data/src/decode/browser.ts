@@ -66,7 +66,7 @@ function checkPixels(path: string, width: number, height: number, maxPixels: num
   if (width * height > maxPixels)
     throw new ImageDecodeError(
       path,
-      `${width} x ${height} = ${width * height} pixels, over the limit of ${maxPixels} (maxPixels)`,
+      `${width} x ${height} = ${width * height} pixels, over the maxPixels limit of ${maxPixels}`,
     );
 }
 

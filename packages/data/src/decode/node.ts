@@ -53,7 +53,7 @@ export async function decodeImageNode(
     const h = pageHeight ?? height;
     if (width * h > maxPixels)
       throw new Error(
-        `${width} x ${h} = ${width * h} pixels, over the limit of ${maxPixels} (maxPixels)`,
+        `${width} x ${h} = ${width * h} pixels, over the maxPixels limit of ${maxPixels}`,
       );
     const { data, info } = await sharp(bytes, {
       failOn: 'warning',

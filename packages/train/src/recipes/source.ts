@@ -15,7 +15,8 @@ export interface FaceBatch {
  * A @face/data `DataLoader` as the trainer's {@link ResumableBatchSource}: batch b of epoch e
  * depends only on the loader's dataset, sampler, transform and seed, so resuming at
  * `{ epoch, batchIndex }` gives exactly the batches an uninterrupted run sees. Batches the
- * loader prefetched are disposed by it when the trainer stops early.
+ * loader prefetched are disposed by it when the trainer stops early. Labels are read from the
+ * batch's `indices`, so an image the loader put in a bad file's place keeps its own label.
  */
 export function loaderSource(loader: DataLoader): ResumableBatchSource<FaceBatch> {
   if (!loader || typeof loader.epoch !== 'function')
