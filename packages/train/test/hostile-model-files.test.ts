@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   cpSync,
@@ -54,7 +55,10 @@ function sample(): Checkpoint {
     state: {},
     optimizer: null,
     rng: null,
+    data: null,
     callbacks: {},
+    trainer: null,
+    extra: null,
     metrics: {},
   };
 }
@@ -126,6 +130,16 @@ describe('a hostile checkpoint', () => {
       mkdirSync(join(dir, 'weights.bin'));
     });
     await corrupt(directory, /is a directory, not a regular file/, 'not-a-file');
+    const fifo = variant((_, dir) => rmSync(join(dir, 'weights.bin')));
+    try {
+      execFileSync('mkfifo', [join(fifo, 'weights.bin')]);
+    } catch {
+      return; // no mkfifo here
+    }
+    await corrupt(fifo, /is a FIFO, not a regular file/, 'not-a-file');
+    // Even a storage that skips the size check neither blocks on the FIFO nor reads it.
+    const { fileSize: _skip, ...unsized } = nodeStorage();
+    await expect(readCheckpoint(fifo, { storage: unsized })).rejects.toThrow(/not a regular file/);
   });
 
   it('checks the size before reading: one byte more or less is refused', async () => {

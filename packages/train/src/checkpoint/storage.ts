@@ -53,7 +53,24 @@ export function nodeStorage(): CheckpointStorage {
       }
     },
     async readFile(path) {
-      return new Uint8Array(await (await fs()).readFile(path));
+      // Only a regular file, and no more than its size when opened: a path swapped for
+      // /dev/zero or a FIFO after `fileSize` neither blocks nor reads without bound.
+      const f = await fs();
+      const handle = await f.open(path, f.constants.O_RDONLY | (f.constants.O_NONBLOCK ?? 0));
+      try {
+        const s = await handle.stat();
+        if (!s.isFile()) throw new Error(`${path} is not a regular file`);
+        const out = new Uint8Array(s.size);
+        let at = 0;
+        while (at < out.length) {
+          const { bytesRead } = await handle.read(out, at, out.length - at, at);
+          if (bytesRead === 0) break; // shrank meanwhile: the size check after reading says so
+          at += bytesRead;
+        }
+        return out.subarray(0, at);
+      } finally {
+        await handle.close();
+      }
     },
     async list(path) {
       try {
