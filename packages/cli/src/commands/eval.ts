@@ -254,7 +254,8 @@ async function evaluate(v: Values, io: Io): Promise<number> {
             }
           : {}),
       },
-      skippedFiles(opened),
+      // Files can be skipped only when there are files (not for synthetic data).
+      opened.root === null ? undefined : skippedFiles(opened),
     );
     io.out(`report: ${reportDir}/report.json`);
   }
