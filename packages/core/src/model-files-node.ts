@@ -9,12 +9,15 @@ import {
   parseModelJson,
 } from './model-files';
 
-// Node built-ins, imported on first use so that @face/core still loads in a browser; the comments
-// tell webpack and Vite to leave the imports alone.
+// Node built-ins, imported on first use so that @face/core still loads in a browser. The names are
+// variables, not literals, so that bundlers (esbuild in Vite's dependency scan included, which
+// ignores the comments) leave the imports alone; the comments cover webpack and Vite's own pass.
+const NODE_FS = 'node:fs/promises';
+const NODE_PATH = 'node:path';
 const nodeFs = () =>
-  import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises') as Promise<typeof NodeFs>;
+  import(/* webpackIgnore: true */ /* @vite-ignore */ NODE_FS) as Promise<typeof NodeFs>;
 const nodePath = () =>
-  import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:path') as Promise<typeof NodePath>;
+  import(/* webpackIgnore: true */ /* @vite-ignore */ NODE_PATH) as Promise<typeof NodePath>;
 
 /** A regular file inside a model folder, resolved and sized (nothing read yet). */
 export interface ModelFileStat {
