@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-import { main } from './main';
+import { ioFailureLine, main } from './main';
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
+    // An I/O failure outside a command (writing the output itself) gets its one line too.
+    const line = ioFailureLine(err);
     process.stderr.write(
-      `face: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      `face: ${line ?? (err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
     );
     process.exitCode = 1;
   },

@@ -13,6 +13,46 @@ const consoleIo: Io = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
+/** Why a system call failed, in words, for the one-line message of an I/O failure. */
+const IO_REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EIO: 'input/output error of the device',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  ENOENT: 'no such file or directory',
+  EISDIR: 'is a directory, a file was expected',
+  ENOTDIR: 'a part of the path is not a directory',
+  EEXIST: 'already exists',
+  ENOTEMPTY: 'directory not empty',
+  EBUSY: 'resource busy',
+  EXDEV: 'cross-device rename',
+  ENAMETOOLONG: 'file name too long',
+  ELOOP: 'too many symbolic links',
+  EFBIG: 'file too large',
+};
+
+/**
+ * The one line for an I/O failure (a Node system error: `code` E..., usually `syscall` and
+ * `path`), or null for anything else (a programming error keeps its stack).
+ */
+export function ioFailureLine(err: unknown): string | null {
+  const e = err as { code?: unknown; syscall?: unknown; path?: unknown; dest?: unknown };
+  if (!(err instanceof Error) || typeof e.code !== 'string' || !/^E[A-Z0-9]+$/.test(e.code))
+    return null;
+  if (!(e.code in IO_REASONS) && typeof e.syscall !== 'string') return null;
+  const reason = IO_REASONS[e.code] ?? err.message;
+  const what = typeof e.syscall === 'string' ? `${e.syscall} ` : '';
+  const where =
+    typeof e.path === 'string'
+      ? `${what}${e.path}${typeof e.dest === 'string' ? ` -> ${e.dest}` : ''}`
+      : `${what}(${err.message})`;
+  return `I/O failure: ${where}: ${reason} (${e.code})`;
+}
+
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
   return [
@@ -31,7 +71,8 @@ function overview(): string {
 
 /**
  * Runs `face <command> ...argv` and resolves to the exit code: 0 success, 1 a failure while
- * running (a training that stopped on a NaN, a mismatched checkpoint), 2 a usage error (unknown
+ * running (a training that stopped on a NaN, a mismatched checkpoint, an I/O failure such as a
+ * full disk: one line naming the path and the reason, no stack), 2 a usage error (unknown
  * command or flag, bad or missing value, missing dataset).
  */
 export async function main(argv: readonly string[], io: Io = consoleIo): Promise<number> {
@@ -61,6 +102,11 @@ export async function main(argv: readonly string[], io: Io = consoleIo): Promise
     }
     if (err instanceof FaceError) {
       io.err(`face ${command.name}: ${err.message}`);
+      return 1;
+    }
+    const line = ioFailureLine(err);
+    if (line) {
+      io.err(`face ${command.name}: ${line}`);
       return 1;
     }
     throw err;

@@ -44,3 +44,51 @@ export class NonFiniteLossError extends FaceError {
     );
   }
 }
+
+/** Who holds a run directory's lock (`<dir>/.lock`). */
+export interface RunLockOwner {
+  pid: number;
+  hostname: string;
+  startedAt: string;
+}
+
+/** Another run (this process or another) holds the run directory's lock: nothing was written. */
+export class RunLockedError extends FaceError {
+  override name = 'RunLockedError';
+  constructor(
+    readonly path: string,
+    readonly owner: RunLockOwner | null,
+    detail = '',
+  ) {
+    const who = owner
+      ? `process ${owner.pid} on ${owner.hostname}, started ${owner.startedAt}`
+      : 'an unreadable lock file';
+    super(
+      `run directory is in use: ${path} is held by ${who}${detail ? ` (${detail})` : ''}; ` +
+        'wait for that run to end, or use another --out. Nothing was written.',
+    );
+  }
+}
+
+/**
+ * A run directory holds checkpoints (`step-*` folders) but none can be loaded. Resuming would start
+ * over and overwrite them, so the run refuses; nothing was changed.
+ */
+export class NoValidCheckpointError extends FaceError {
+  override name = 'NoValidCheckpointError';
+  constructor(
+    readonly directory: string,
+    readonly problems: readonly { path: string; reason: string }[],
+  ) {
+    const shown = problems
+      .slice(0, 4)
+      .map((p) => `${p.path}: ${p.reason}`)
+      .join('; ');
+    const more = problems.length > 4 ? `; ... (${problems.length - 4} more)` : '';
+    super(
+      `no valid checkpoint in ${directory} (${problems.length} step folder(s), none loadable: ` +
+        `${shown}${more}); refusing to resume or to start over (that would overwrite them). ` +
+        'Nothing was changed.',
+    );
+  }
+}

@@ -300,6 +300,8 @@ async function train(v: Values, io: Io): Promise<number> {
         },
     config: { data, imageSize: backbone.imageSize },
     onBadImage: stringFlag(name, v, 'on-bad-image') as BadImagePolicy,
+    // A stale run lock taken over, a corrupt checkpoint skipped on resume: said, never silent.
+    onNotice: (message: string) => io.err(message),
   };
   const headOptions = {
     ...(scale !== undefined ? { scale } : {}),

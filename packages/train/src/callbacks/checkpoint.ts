@@ -37,12 +37,14 @@ export function checkpointCallback(
     async onTrainBegin(trainer) {
       await manager.assertCompatible(trainer.fingerprint);
       if (trainer.resumedFrom !== null) return;
-      const existing = await manager.list();
+      // Every step folder counts, readable or not: a fresh start must never overwrite intact weights
+      // because a manifest next to them is damaged.
+      const existing = await manager.stepFolders();
       if (!existing.length) return;
       if (onExisting === 'error') {
         throw new FaceError(
-          `checkpointCallback: ${manager.directory} already holds checkpoints of a run (latest at step ` +
-            `${existing[existing.length - 1].step}); resume from it (trainer.resume(manager)), choose ` +
+          `checkpointCallback: ${manager.directory} already holds checkpoints of a run (latest at ` +
+            `step ${Number(existing[existing.length - 1].slice('step-'.length))}); resume from it (trainer.resume(manager)), choose ` +
             `another directory, or pass onExisting: 'overwrite'`,
         );
       }

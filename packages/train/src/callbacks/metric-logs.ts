@@ -17,11 +17,15 @@ function checkPath(fn: string, path: unknown): string {
 }
 
 /**
- * Records kept when a run starts: none for a fresh run (the file is replaced), those up to the
- * restored step for a resumed one (so redone steps are not logged twice).
+ * Records kept when a run starts: none for a fresh run (the file is replaced); for a resumed one,
+ * step records up to the restored step and epoch records of the epochs the checkpoint had ended.
+ * Epochs go by epoch, not by step: a checkpoint saved at an epoch's last update, before that
+ * epoch's end, has the epoch's step but will log the epoch again.
  */
-function keepOnStart(trainer: TrainerHandle, step: unknown): boolean {
-  return trainer.resumedFrom !== null && typeof step === 'number' && step <= trainer.step;
+function keepOnStart(trainer: TrainerHandle, kind: 'epoch' | 'step', record: LogRecord): boolean {
+  if (trainer.resumedFrom === null) return false;
+  if (kind === 'epoch') return typeof record.epoch === 'number' && record.epoch < trainer.epoch;
+  return typeof record.step === 'number' && record.step <= trainer.step;
 }
 
 /**
@@ -47,7 +51,8 @@ export function jsonlLogger(
         .filter((line) => line.trim() !== '')
         .filter((line) => {
           try {
-            return keepOnStart(trainer, (JSON.parse(line) as LogRecord).step);
+            const record = JSON.parse(line) as LogRecord;
+            return keepOnStart(trainer, record.type === 'epoch' ? 'epoch' : 'step', record);
           } catch {
             return false; // a torn last line from a crash
           }
@@ -125,11 +130,16 @@ export function csvLogger(
       const text = (await readText(path)) ?? '';
       const lines = text.split('\n').filter((l) => l !== '');
       columns = lines.length ? parseCsvLine(lines[0]) : [];
-      const stepCol = columns.indexOf('step');
+      const at = (r: string[], column: string) =>
+        columns.includes(column) ? Number(r[columns.indexOf(column)]) : NaN;
       rows = lines
         .slice(1)
         .map(parseCsvLine)
-        .filter((r) => r.length === columns.length && keepOnStart(trainer, Number(r[stepCol])));
+        .filter(
+          (r) =>
+            r.length === columns.length &&
+            keepOnStart(trainer, every, { epoch: at(r, 'epoch'), step: at(r, 'step') }),
+        );
       if (!rows.length) columns = [];
       await writeText(path, columns.length ? line(columns) + rows.map(line).join('') : '');
     },

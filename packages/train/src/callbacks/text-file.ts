@@ -21,8 +21,14 @@ export async function writeText(path: string, text: string): Promise<void> {
   const parent = parentOf(path);
   if (parent) await f.mkdir(parent, { recursive: true });
   const temp = `${path}.tmp-${Math.random().toString(36).slice(2, 10)}`;
-  await f.writeFile(temp, text);
-  await f.rename(temp, path);
+  try {
+    await f.writeFile(temp, text);
+    await f.rename(temp, path);
+  } catch (err) {
+    // A full disk must not keep the partial copy (the next run needs that space back).
+    await f.rm(temp, { force: true }).catch(() => {});
+    throw err;
+  }
 }
 
 export async function appendText(path: string, text: string): Promise<void> {

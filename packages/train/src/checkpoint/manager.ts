@@ -1,5 +1,5 @@
 import { InvalidArgumentError, checkInteger, checkOneOf } from '@face/core';
-import { CheckpointMismatchError } from '../errors';
+import { CheckpointMismatchError, NoValidCheckpointError } from '../errors';
 import type { Checkpoint } from './checkpoint';
 import { fingerprintDifferences, type Fingerprint } from './fingerprint';
 import type { CheckpointManifest } from './format';
@@ -34,6 +34,16 @@ export interface CheckpointInfo {
 }
 
 const NAME = /^step-(\d+)$/;
+/** `writeCheckpoint` moves a step folder it replaces to `.trash-<name>-<unique>`. */
+const REPLACED = /^\.trash-(step-\d+)-.+$/;
+
+/** A loaded checkpoint, where it came from, and the newer ones that could not be loaded. */
+export interface LoadedCheckpoint {
+  checkpoint: Checkpoint;
+  info: CheckpointInfo;
+  /** Checkpoints tried first and skipped, newest first, with why. */
+  skipped: { path: string; reason: string }[];
+}
 
 /**
  * A directory of checkpoints `step-000000123/` (each written atomically, see
@@ -103,6 +113,75 @@ export class CheckpointManager {
     return infos.filter((i): i is CheckpointInfo => i !== null).sort((a, b) => a.step - b.step);
   }
 
+  /** Names of every `step-*` folder, readable or not, oldest first. */
+  async stepFolders(): Promise<string[]> {
+    const names = (await this.storage.list(this.directory)).filter((n) => NAME.test(n));
+    return names.sort((a, b) => Number(NAME.exec(a)![1]) - Number(NAME.exec(b)![1]));
+  }
+
+  /**
+   * Loads the newest checkpoint that reads back whole (manifest, weight size, CRC), or for
+   * `'best'` the best-ranked one, skipping corrupt ones (each is reported to `onSkip`). Null when
+   * the directory has no `step-*` folder; {@link NoValidCheckpointError} when it has some but none
+   * loads (a fresh start would overwrite them).
+   */
+  async loadValid(
+    which: 'latest' | 'best' = 'latest',
+    { onSkip }: { onSkip?: (path: string, reason: string) => void } = {},
+  ): Promise<LoadedCheckpoint | null> {
+    const folders = await this.stepFolders();
+    if (!folders.length) return null;
+    let candidates: string[];
+    if (which === 'best') {
+      if (!this.keepBest) await this.best(); // throws: no keepBest configured
+      const ranked = this.rank(await this.list(), this.keepBest!).map((i) => i.name);
+      candidates = ranked.length ? ranked : [...folders].reverse();
+    } else candidates = [...folders].reverse();
+    const skipped: LoadedCheckpoint['skipped'] = [];
+    for (const name of candidates) {
+      const path = joinPath(this.directory, name);
+      try {
+        const checkpoint = await readCheckpoint(path, { storage: this.storage });
+        const info: CheckpointInfo = {
+          path,
+          name,
+          step: checkpoint.position.step,
+          epoch: checkpoint.position.epoch,
+          metrics: checkpoint.metrics,
+          fingerprint: checkpoint.fingerprint,
+        };
+        return { checkpoint, info, skipped };
+      } catch (err) {
+        const reason = (err as Error)?.message ?? String(err);
+        skipped.push({ path, reason });
+        onSkip?.(path, reason);
+      }
+    }
+    throw new NoValidCheckpointError(this.directory, skipped);
+  }
+
+  /**
+   * Recovers from a crash or an I/O failure mid-write: a step folder that `writeCheckpoint` had
+   * moved aside to replace it, whose replacement never arrived, goes back in place; then temp and
+   * trash leftovers are removed (they can hold the space a full disk needs back). Call it only
+   * while no other writer uses the directory (the run lock).
+   */
+  async cleanLeftovers(): Promise<void> {
+    const names = await this.storage.list(this.directory);
+    for (const name of names) {
+      const replaced = REPLACED.exec(name)?.[1];
+      if (replaced && !names.includes(replaced)) {
+        await this.storage.rename(
+          joinPath(this.directory, name),
+          joinPath(this.directory, replaced),
+        );
+        names.push(replaced);
+      } else if (name.startsWith(TEMP_PREFIX) || name.startsWith(TRASH_PREFIX)) {
+        await this.storage.removeTree(joinPath(this.directory, name));
+      }
+    }
+  }
+
   async latest(): Promise<CheckpointInfo | null> {
     return (await this.list()).at(-1) ?? null;
   }
@@ -147,6 +226,8 @@ export class CheckpointManager {
   async save(checkpoint: Checkpoint): Promise<CheckpointInfo> {
     await this.assertCompatible(checkpoint.fingerprint);
     const path = this.pathOf(checkpoint.position.step);
+    // A failed write (a full disk) leaves its temp folder; the next rotate() or cleanLeftovers()
+    // (a recipe run calls it on resume, before writing anything) removes it.
     await writeCheckpoint(path, checkpoint, { storage: this.storage });
     await this.rotate();
     const name = path.slice(path.lastIndexOf('/') + 1);
@@ -170,11 +251,11 @@ export class CheckpointManager {
       .sort((a, b) => sign * (a.metrics[monitor] - b.metrics[monitor]) || b.step - a.step);
   }
 
-  /** Deletes every checkpoint of the directory (and crash leftovers). */
+  /** Deletes every checkpoint folder of the directory, readable or not (and crash leftovers). */
   async clear(): Promise<void> {
-    for (const info of await this.list()) {
-      const aside = joinPath(this.directory, `${TRASH_PREFIX}${info.name}`);
-      await this.storage.rename(info.path, aside);
+    for (const name of await this.stepFolders()) {
+      const aside = joinPath(this.directory, `${TRASH_PREFIX}${name}`);
+      await this.storage.rename(joinPath(this.directory, name), aside);
       await this.storage.removeTree(aside);
     }
     await this.rotate();
@@ -182,6 +263,7 @@ export class CheckpointManager {
 
   /** Deletes checkpoints outside keep-last-N and keep-best, and crash leftovers. */
   async rotate(): Promise<void> {
+    await this.cleanLeftovers();
     const infos = await this.list();
     const keep = new Set(infos.slice(Math.max(0, infos.length - this.keepLast)).map((i) => i.name));
     if (this.keepBest)

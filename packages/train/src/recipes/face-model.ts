@@ -40,11 +40,71 @@ export interface FaceModel {
 
 const fs = () => import('node:fs/promises');
 
+/** Temp folders of saves running in this process (their leftovers are not leftovers yet). */
+const savesInProgress = new Set<string>();
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** `<dir>.tmp-<pid>-*` and `<dir>.old-<pid>-*` siblings of a model folder, with their pid. */
+async function modelSiblings(
+  clean: string,
+): Promise<{ path: string; kind: 'tmp' | 'old'; pid: number }[]> {
+  const f = await fs();
+  const i = Math.max(clean.lastIndexOf('/'), clean.lastIndexOf('\\'));
+  const parent = i < 0 ? '.' : clean.slice(0, i) || '/';
+  const base = clean.slice(i + 1);
+  const names = await f.readdir(parent).catch(() => [] as string[]);
+  return names.flatMap((n) => {
+    const m = /^\.(tmp|old)-(\d+)(-.*)?$/.exec(n.startsWith(base) ? n.slice(base.length) : '');
+    return m ? [{ path: `${parent}/${n}`, kind: m[1] as 'tmp' | 'old', pid: Number(m[2]) }] : [];
+  });
+}
+
+/**
+ * Where a reader finds the model saved in `dir`: `dir` itself, or, while a save is between moving
+ * the old model aside and renaming the new one in (or was killed there), that complete aside copy.
+ * Read-only: the next {@link saveFaceModel} into `dir` puts things back in order.
+ */
+export async function readableFaceModelDir(dir: string): Promise<string> {
+  const f = await fs();
+  const clean = dir.replace(/[\\/]+$/, '');
+  const complete = async (p: string) =>
+    !!(await f.stat(`${p}/${FACE_MODEL_FILE}`).catch(() => null));
+  if (await complete(clean)) return clean;
+  for (const s of (await modelSiblings(clean)).filter((x) => x.kind === 'old').reverse())
+    if (await complete(s.path)) return s.path;
+  return clean;
+}
+
+/**
+ * Puts a model folder back in order after an interrupted save: a missing `dir` gets its complete
+ * aside copy back, and temp/aside leftovers of processes that are gone are deleted.
+ */
+async function recoverModelDir(clean: string): Promise<void> {
+  const f = await fs();
+  const aside = await readableFaceModelDir(clean);
+  if (aside !== clean && !(await f.stat(clean).catch(() => null))) await f.rename(aside, clean);
+  for (const s of await modelSiblings(clean)) {
+    const ours = s.pid === process.pid;
+    if ((ours && !savesInProgress.has(s.path)) || (!ours && !pidAlive(s.pid)))
+      await f.rm(s.path, { recursive: true, force: true });
+  }
+}
+
 /**
  * Saves a trained model to `dir` (Node): `backbone/` (tfjs-layers `model.json` + `weights.bin`,
  * loadable by `tf.loadLayersModel` too), `head.bin` (float32 head weights) and `face-model.json`.
- * Written into a temporary sibling directory, then renamed into place: a reader never sees half a
- * model.
+ * Written into a temporary sibling directory, then swapped in: the old model is moved aside, the
+ * new one renamed in, the old one deleted. A reader never sees half a model; in the instant
+ * between the two renames (or after a kill there) {@link readableFaceModelDir} finds the aside
+ * copy, and the next save restores or cleans up what an interrupted one left.
  */
 export async function saveFaceModel(
   dir: string,
@@ -69,7 +129,9 @@ export async function saveFaceModel(
   const inShape = backbone.inputs[0].shape;
   const f = await fs();
   const clean = dir.replace(/[\\/]+$/, '');
+  await recoverModelDir(clean);
   const temp = `${clean}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  savesInProgress.add(temp);
   await f.mkdir(temp, { recursive: true });
   try {
     await saveModel(backbone, `${temp}/backbone`);
@@ -98,7 +160,8 @@ export async function saveFaceModel(
     };
     await f.writeFile(`${temp}/${FACE_MODEL_FILE}`, `${JSON.stringify(manifest, null, 2)}\n`);
     // Replace an older model: move it aside, move the new one in, then delete the old one.
-    const aside = `${clean}.old-${process.pid}`;
+    const aside = `${clean}.old-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    savesInProgress.add(aside);
     let moved = false;
     try {
       await f.rename(clean, aside);
@@ -106,11 +169,20 @@ export async function saveFaceModel(
     } catch (err) {
       if ((err as { code?: string }).code !== 'ENOENT') throw err;
     }
-    await f.rename(temp, clean);
+    try {
+      await f.rename(temp, clean);
+    } catch (err) {
+      if (moved) await f.rename(aside, clean).catch(() => {});
+      throw err;
+    } finally {
+      savesInProgress.delete(aside);
+    }
     if (moved) await f.rm(aside, { recursive: true, force: true });
   } catch (err) {
     await f.rm(temp, { recursive: true, force: true });
     throw err;
+  } finally {
+    savesInProgress.delete(temp);
   }
 }
 

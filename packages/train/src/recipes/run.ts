@@ -38,6 +38,7 @@ import type { ResumableBatchSource } from '../trainer/batch-source';
 import { Trainer, type LossFn } from '../trainer/trainer';
 import { modelState, namedVariables, type ModelLike, type NamedVariable } from '../variables';
 import { saveFaceModel } from './face-model';
+import { acquireRunLock, type RunLock } from './run-lock';
 import type { ClassifierHead } from './heads';
 import {
   buildOptimizer,
@@ -121,6 +122,11 @@ export interface RecipeOptions {
    * its place, the same one on every run and resume; 'fail' stops training with its ImageDecodeError.
    */
   onBadImage?: 'skip' | 'fail';
+  /**
+   * Where the run says what it did on its own: a stale run lock taken over, a corrupt checkpoint
+   * skipped on resume. Default `console.warn`.
+   */
+  onNotice?: (message: string) => void;
 }
 
 /** What a recipe contributes to the common run. */
@@ -199,6 +205,8 @@ export class RecipeRun {
   private readonly train: FaceDataset;
   private readonly backboneName: string;
   private resumed: CheckpointInfo | null = null;
+  private lock: RunLock | null = null;
+  private readonly notice: (message: string) => void;
 
   constructor(fn: string, options: RecipeOptions, parts: RecipeParts) {
     const o = options ?? ({} as RecipeOptions);
@@ -224,15 +232,16 @@ export class RecipeRun {
     this.train = train;
     this.disposeParts = parts.dispose;
     this.backboneName = o.backboneName ?? backbone.name ?? 'backbone';
+    this.notice = o.onNotice ?? ((m) => console.warn(m));
     this.loader = new DataLoader(train, {
       sampler: parts.sampler,
       transform: o.transform ?? defaultTrainTransform(),
       seed,
+      prefetch: o.prefetch ?? 2,
       onError:
         checkOneOf(fn, 'onBadImage', o.onBadImage ?? 'skip', ['skip', 'fail']) === 'fail'
           ? 'throw'
           : 'skip',
-      prefetch: o.prefetch ?? 2,
     });
     const source = loaderSource(this.loader);
     const headVars = [...(parts.head?.variables ?? []), ...(parts.extraVariables ?? [])];
@@ -312,6 +321,7 @@ export class RecipeRun {
       callbacks,
       rng: new Rng(seed),
       config: this.config,
+      dataset: train,
     });
     this.source = source;
   }
@@ -349,8 +359,28 @@ export class RecipeRun {
   async resume(): Promise<CheckpointInfo | null> {
     if (!this.manager)
       throw new FaceError(`${this.recipe}: resume() needs a run directory (options.out)`);
-    this.resumed = await this.trainer.resume(this.manager);
+    await this.lockRun();
+    try {
+      await this.manager.cleanLeftovers();
+      this.resumed = await this.trainer.resume(this.manager, 'latest', {
+        onFallback: this.notice,
+      });
+    } catch (err) {
+      this.unlock();
+      throw err;
+    }
     return this.resumed;
+  }
+
+  /** Takes the run directory's lock (held from resume() to the end of fit(), or dispose()). */
+  private async lockRun(): Promise<void> {
+    if (this.out && !this.lock)
+      this.lock = await acquireRunLock(this.out, { onNotice: this.notice });
+  }
+
+  private unlock(): void {
+    this.lock?.release();
+    this.lock = null;
   }
 
   /**
@@ -360,20 +390,27 @@ export class RecipeRun {
    * checkpoints, or a run it did not resume from.
    */
   async fit(): Promise<FitResult> {
-    if (this.manager) {
-      await this.manager.assertCompatible(this.trainer.fingerprint);
-      const existing = await this.manager.list();
-      if (existing.length && this.trainer.resumedFrom === null)
-        throw new FaceError(
-          `${this.recipe}: ${this.out} already holds a run (checkpoint at step ` +
-            `${existing[existing.length - 1].step}); resume it (resume()) or choose another directory. ` +
-            'Nothing was overwritten.',
-        );
+    await this.lockRun();
+    try {
+      if (this.manager) {
+        await this.manager.assertCompatible(this.trainer.fingerprint);
+        // Any step folder counts, readable or not: starting over would overwrite it.
+        const existing = await this.manager.stepFolders();
+        if (existing.length && this.trainer.resumedFrom === null)
+          throw new FaceError(
+            `${this.recipe}: ${this.out} already holds a run (${existing.length} checkpoint ` +
+              `folder(s), latest ${existing[existing.length - 1]}); resume it (resume()) or choose ` +
+              'another directory. Nothing was overwritten.',
+          );
+        await this.manager.cleanLeftovers();
+      }
+      const result = await this.trainer.fit(this.source, { epochs: this.epochs });
+      const completed = result.stopReason === null || result.stopReason.kind === 'early-stopping';
+      if (this.modelDir && completed) await this.save(this.modelDir);
+      return result;
+    } finally {
+      this.unlock();
     }
-    const result = await this.trainer.fit(this.source, { epochs: this.epochs });
-    const completed = result.stopReason === null || result.stopReason.kind === 'early-stopping';
-    if (this.modelDir && completed) await this.save(this.modelDir);
-    return result;
   }
 
   /** Saves the backbone and the head (`saveFaceModel`). */
@@ -388,6 +425,7 @@ export class RecipeRun {
 
   /** Frees the optimizer state and the head (the backbone stays the caller's). */
   dispose(): void {
+    this.unlock();
     this.optimizer.dispose();
     this.head?.dispose();
     this.disposeParts?.();

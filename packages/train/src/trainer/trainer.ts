@@ -11,8 +11,10 @@ import type {
 } from '../callbacks/callback';
 import { disposeCheckpoint, type Checkpoint, type TrainerPosition } from '../checkpoint/checkpoint';
 import {
+  datasetSignature,
   fingerprintDifferences,
   makeFingerprint,
+  type DatasetLike,
   type Fingerprint,
 } from '../checkpoint/fingerprint';
 import type { CheckpointInfo, CheckpointManager } from '../checkpoint/manager';
@@ -74,6 +76,11 @@ export interface TrainerOptions<B> {
   rng?: Rng | number;
   /** A JSON description of the run (recipe, backbone, classes) that checkpoints must match. */
   config?: JsonValue;
+  /**
+   * The training set (a FaceDataset): its class names and (source, label) list join the
+   * fingerprint, so resuming on a renamed or changed set is refused instead of remapping classes.
+   */
+  dataset?: DatasetLike;
   extraState?: ExtraState;
   /** Dispose the tensors of each batch after its step (default true). */
   disposeBatches?: boolean;
@@ -208,6 +215,7 @@ export class Trainer<B> implements TrainerHandle {
       state: this.stateVariables,
       optimizer: optimizer.kind,
       config: options.config ?? null,
+      ...(options.dataset ? { data: datasetSignature(options.dataset) } : {}),
     });
   }
 
@@ -524,22 +532,33 @@ export class Trainer<B> implements TrainerHandle {
   }
 
   /**
-   * Restores the latest checkpoint of `manager`, if any; returns its info, or null for a fresh
-   * start. Refuses (throws, changes nothing) a directory written for another configuration.
+   * Restores the latest checkpoint of `manager` that loads whole; returns its info, or null when
+   * the directory has no checkpoint folder (a fresh start). A corrupt newer checkpoint is skipped
+   * and `onFallback` (default `console.warn`) says so; folders present but none loadable throw
+   * `NoValidCheckpointError`. Refuses (throws, changes nothing) a directory written for another
+   * configuration or training set.
    */
   async resume(
     manager: CheckpointManager,
     which: 'latest' | 'best' = 'latest',
+    {
+      onFallback = (m: string) => console.warn(m),
+    }: { onFallback?: (message: string) => void } = {},
   ): Promise<CheckpointInfo | null> {
     await manager.assertCompatible(this.fingerprint);
-    const info = which === 'latest' ? await manager.latest() : await manager.best();
-    if (!info) return null;
-    const ckpt = await manager.load(info.path);
-    if (!ckpt) return null;
+    const loaded = await manager.loadValid(which);
+    if (!loaded) return null;
+    const { checkpoint, info, skipped } = loaded;
     try {
-      this.restore(ckpt, info.path);
+      this.restore(checkpoint, info.path);
     } finally {
-      disposeCheckpoint(ckpt);
+      disposeCheckpoint(checkpoint);
+    }
+    if (skipped.length) {
+      onFallback(
+        `resuming from ${info.path} (step ${info.step}): skipped ${skipped.length} checkpoint(s) ` +
+          `that cannot be loaded: ${skipped.map((s) => s.reason).join('; ')}`,
+      );
     }
     return info;
   }
