@@ -386,11 +386,11 @@ async function train(v: Values, io: Io): Promise<number> {
     const results = await fit();
     const last = results.at(-1)?.history.at(-1);
     const stop = results.find((r) => r.stopReason)?.stopReason;
-    if (stop) io.err(`stopped: ${stop.message}`);
-    io.out(
     // Listing problems and every image training or validation could not decode, counted once.
     const skipped = skippedFilesLine(opened);
     if (skipped) io.err(skipped);
+    if (stop) io.err(`stopped: ${stop.message}`);
+    io.out(
       `done in ${((Date.now() - t0) / 1000).toFixed(1)} s: loss ${fmt(last?.loss)}` +
         (last?.val_accuracy !== undefined ? `, held-out accuracy ${fmt(last.val_accuracy)}` : '') +
         (last?.val_auc !== undefined
