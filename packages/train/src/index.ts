@@ -9,7 +9,15 @@ export {
   type ModelLike,
 } from './variables';
 export { type JsonValue } from './json';
-export { CheckpointMismatchError, CheckpointCorruptError, NonFiniteLossError } from './errors';
+export {
+  CheckpointMismatchError,
+  CheckpointCorruptError,
+  NonFiniteLossError,
+  RunLockedError,
+  NoValidCheckpointError,
+  type RunLockOwner,
+} from './errors';
+export { acquireRunLock, LOCK_FILE, type RunLock } from './recipes/run-lock';
 
 // Optimizers and clipping
 export {
@@ -80,6 +88,9 @@ export { disposeCheckpoint, type Checkpoint, type TrainerPosition } from './chec
 export {
   makeFingerprint,
   fingerprintDifferences,
+  datasetSignature,
+  type DatasetSignature,
+  type DatasetLike,
   type Fingerprint,
   type VariableSignature,
 } from './checkpoint/fingerprint';
@@ -95,6 +106,7 @@ export {
   type CheckpointManagerOptions,
   type CheckpointInfo,
   type KeepBestOptions,
+  type LoadedCheckpoint,
 } from './checkpoint/manager';
 export { nodeStorage, type CheckpointStorage } from './checkpoint/storage';
 
@@ -148,6 +160,7 @@ export { MINER_KINDS, type MinerKind, type TripletOptions } from './recipes/pk';
 export {
   saveFaceModel,
   loadFaceModel,
+  readableFaceModelDir,
   FACE_MODEL_FILE,
   type FaceModel,
   type FaceModelManifest,

@@ -272,7 +272,8 @@ export async function loadFaceModel(dir: string): Promise<FaceModel> {
   const fn = 'loadFaceModel';
   if (typeof dir !== 'string' || dir === '')
     throw new InvalidArgumentError(fn, 'dir', dir, 'a directory path');
-  const clean = dir.replace(/[\\/]+$/, '') || '/';
+  // A save interrupted between its two renames leaves the complete old model aside: read that one.
+  const clean = await readableFaceModelDir(dir.replace(/[\\/]+$/, '') || '/');
   const file = `${clean}/${FACE_MODEL_FILE}`;
   let folder: ModelFolder;
   let json: unknown;

@@ -233,15 +233,13 @@ export class RecipeRun {
     this.disposeParts = parts.dispose;
     this.backboneName = o.backboneName ?? backbone.name ?? 'backbone';
     this.notice = o.onNotice ?? ((m) => console.warn(m));
+    const onBadImage = checkOneOf(fn, 'onBadImage', o.onBadImage ?? 'skip', ['skip', 'fail']);
     this.loader = new DataLoader(train, {
       sampler: parts.sampler,
       transform: o.transform ?? defaultTrainTransform(),
       seed,
       prefetch: o.prefetch ?? 2,
-      onError:
-        checkOneOf(fn, 'onBadImage', o.onBadImage ?? 'skip', ['skip', 'fail']) === 'fail'
-          ? 'throw'
-          : 'skip',
+      onError: onBadImage === 'fail' ? 'throw' : 'skip',
     });
     const source = loaderSource(this.loader);
     const headVars = [...(parts.head?.variables ?? []), ...(parts.extraVariables ?? [])];
@@ -294,7 +292,7 @@ export class RecipeRun {
     callbacks.push(dropBlockState(backbone));
     if (v.classification || v.verification)
       callbacks.push(
-        evaluation(() => this.validate(v, o.evalTransform), {
+        evaluation(() => this.validate(v, o.evalTransform, onBadImage), {
           prefix: 'val_',
           every: v.every ?? 1,
         }),
@@ -327,9 +325,13 @@ export class RecipeRun {
   }
 
   /** Validation metrics of the current weights (what the evaluation callback logs). */
-  async validate(v: ValidationOptions, transform?: Transform): Promise<Record<string, number>> {
+  async validate(
+    v: ValidationOptions,
+    transform?: Transform,
+    onBadImage: 'skip' | 'fail' = 'skip',
+  ): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
-    const t = transform ? { transform } : {};
+    const t = { ...(transform ? { transform } : {}), onBadImage };
     if (v.classification && this.head) {
       const r = await evaluateClassification(this.backbone, this.head, v.classification, {
         ...t,
