@@ -38,7 +38,7 @@ export class ModelFileError extends FaceError {
 
 /**
  * Checks a path a manifest names (relative, `/`-separated) and returns it. Refused: empty,
- * absolute (`/x`, `C:x`), a scheme (`http:`), `..` or `.` or empty segments, backslashes, NUL and
+ * absolute (`/x`, `C:x`), a scheme (`http:`), `..` or empty segments, backslashes, NUL and
  * control characters, and `%`, `?`, `#` (which a URL would decode or cut). `plain`: a single name,
  * no `/` at all.
  */
@@ -59,13 +59,15 @@ export function checkModelPath(
     refuse("holds '\\', ':', '%', '?' or '#' (no drive letters, schemes, or escapes)");
   }
   if (name.startsWith('/')) refuse('is absolute; paths must be relative to the model folder');
-  const segments = name.split('/');
+  // `.` segments stay where they are (tfjs's downloads:// writes `./name.weights.bin`): dropped.
+  const segments = name.split('/').filter((s) => s !== '.');
+  if (segments.length === 0) refuse('names the folder itself, not a file');
   if (plain && segments.length > 1) refuse('is not a plain file name');
   for (const s of segments) {
     if (s === '..') refuse('climbs out of the model folder');
-    if (s === '' || s === '.') refuse("holds an empty or '.' segment");
+    if (s === '') refuse('holds an empty segment');
   }
-  return name;
+  return segments.join('/');
 }
 
 /**

@@ -77,7 +77,8 @@ describe('checkModelPath', () => {
       '%2e%2e/x',
       'x?y',
       'x#y',
-      './x',
+      '.',
+      './',
       'a//b',
       '',
       'x'.repeat(2000),
@@ -90,6 +91,12 @@ describe('checkModelPath', () => {
       expect(e.entry).toBe('paths[1]');
     }
     await refused(() => checkModelPath('m', 'weights.file', 'a/b', { plain: true }), 'unsafe-path');
+  });
+
+  it("accepts '.' segments (tfjs's downloads:// writes ./name.weights.bin) and drops them", () => {
+    expect(checkModelPath('m.json', 'paths[0]', './face.weights.bin')).toBe('face.weights.bin');
+    expect(checkModelPath('m.json', 'paths[0]', 'a/./b.bin')).toBe('a/b.bin');
+    expect(checkModelPath('m', 'weights.file', './w.bin', { plain: true })).toBe('w.bin');
   });
 
   it('resolveModelUrl keeps paths under the manifest URL directory', async () => {
