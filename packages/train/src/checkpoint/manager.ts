@@ -34,6 +34,12 @@ export interface CheckpointInfo {
 }
 
 const NAME = /^step-(\d+)$/;
+
+/** What the manager lists about a checkpoint it has in memory. */
+function infoOf(path: string, name: string, c: Checkpoint | CheckpointManifest): CheckpointInfo {
+  const { step, epoch } = c.position;
+  return { path, name, step, epoch, metrics: c.metrics, fingerprint: c.fingerprint };
+}
 /** `writeCheckpoint` moves a step folder it replaces to `.trash-<name>-<unique>`. */
 const REPLACED = /^\.trash-(step-\d+)-.+$/;
 
@@ -100,14 +106,7 @@ export class CheckpointManager {
         } catch {
           return null;
         }
-        return {
-          path,
-          name,
-          step: m.position.step,
-          epoch: m.position.epoch,
-          metrics: m.metrics,
-          fingerprint: m.fingerprint,
-        };
+        return infoOf(path, name, m);
       }),
     );
     return infos.filter((i): i is CheckpointInfo => i !== null).sort((a, b) => a.step - b.step);
@@ -142,15 +141,7 @@ export class CheckpointManager {
       const path = joinPath(this.directory, name);
       try {
         const checkpoint = await readCheckpoint(path, { storage: this.storage });
-        const info: CheckpointInfo = {
-          path,
-          name,
-          step: checkpoint.position.step,
-          epoch: checkpoint.position.epoch,
-          metrics: checkpoint.metrics,
-          fingerprint: checkpoint.fingerprint,
-        };
-        return { checkpoint, info, skipped };
+        return { checkpoint, info: infoOf(path, name, checkpoint), skipped };
       } catch (err) {
         const reason = (err as Error)?.message ?? String(err);
         skipped.push({ path, reason });
@@ -230,15 +221,7 @@ export class CheckpointManager {
     // (a recipe run calls it on resume, before writing anything) removes it.
     await writeCheckpoint(path, checkpoint, { storage: this.storage });
     await this.rotate();
-    const name = path.slice(path.lastIndexOf('/') + 1);
-    return {
-      path,
-      name,
-      step: checkpoint.position.step,
-      epoch: checkpoint.position.epoch,
-      metrics: checkpoint.metrics,
-      fingerprint: checkpoint.fingerprint,
-    };
+    return infoOf(path, path.slice(path.lastIndexOf('/') + 1), checkpoint);
   }
 
   private rank(
