@@ -29,7 +29,12 @@ export {
 } from './model-files';
 export {
   openModelFolder,
+  readRegularFile,
+  readRegularFileSync,
   readWeightShards,
+  RegularFileError,
+  type ReadRegularFileOptions,
+  type RegularFileProblem,
   type ModelFolder,
   type ModelFileStat,
 } from './model-files-node';

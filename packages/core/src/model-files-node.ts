@@ -1,5 +1,7 @@
+import type * as NodeFsSync from 'node:fs';
 import type * as NodeFs from 'node:fs/promises';
 import type * as NodePath from 'node:path';
+import { FaceError } from './errors';
 import {
   MODEL_JSON_MAX_BYTES,
   type CheckedWeightsGroup,
@@ -135,30 +137,17 @@ export async function openModelFolder(dir: string): Promise<ModelFolder> {
       );
     if (file.size !== expectedBytes) throw wrongSize(file.size);
     // No following a symlink swapped in since `stat`, no blocking on a FIFO swapped in.
-    const flags =
-      fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
-    let handle: NodeFs.FileHandle;
     try {
-      handle = await fs.open(file.path, flags);
+      return await readRegularFile(file.path, {
+        maxBytes: expectedBytes,
+        exactBytes: expectedBytes,
+        noFollow: true,
+      });
     } catch (err) {
-      throw new ModelFileError(file.label, entry, 'io', `cannot be opened (${codeOf(err)})`);
-    }
-    try {
-      const s = await handle.stat();
-      if (!s.isFile()) {
-        throw new ModelFileError(file.label, entry, 'not-a-file', `is ${kindOf(s)}`);
-      }
-      if (s.size !== expectedBytes) throw wrongSize(s.size);
-      const out = new Uint8Array(expectedBytes);
-      let at = 0;
-      while (at < expectedBytes) {
-        const { bytesRead } = await handle.read(out, at, expectedBytes - at, at);
-        if (bytesRead === 0) throw wrongSize(at);
-        at += bytesRead;
-      }
-      return out;
-    } finally {
-      await handle.close();
+      if (!(err instanceof RegularFileError)) throw err;
+      if (err.problem === 'size') throw wrongSize(err.actualBytes ?? -1);
+      const problem = err.problem === 'not-a-file' ? 'not-a-file' : 'io';
+      throw new ModelFileError(file.label, entry, problem, err.reason);
     }
   }
 
@@ -214,4 +203,156 @@ export async function readWeightShards(
     for (const [i, f] of stats[gi].entries()) out.push(await folder.read(f, g.entries[i], f.size));
   }
   return out;
+}
+
+/** Why {@link readRegularFile} refused a file. */
+export type RegularFileProblem = 'missing' | 'not-a-file' | 'too-large' | 'size' | 'io';
+
+/**
+ * A data file that cannot be read safely: missing, not a regular file (a FIFO, device, socket or
+ * folder), over its size cap, or failing to read. `reason` is the message without the file name,
+ * for callers that wrap it into their own error.
+ */
+export class RegularFileError extends FaceError {
+  override name = 'RegularFileError';
+  constructor(
+    readonly file: string,
+    readonly problem: RegularFileProblem,
+    readonly reason: string,
+    /** For `size` and `too-large`: the bytes the file holds (or held when it stopped). */
+    readonly actualBytes?: number,
+  ) {
+    super(`file ${file}: ${reason}`);
+  }
+}
+
+export interface ReadRegularFileOptions {
+  /** Largest size accepted, in bytes; a larger file is refused before any byte is read. */
+  maxBytes: number;
+  /** When given, the file must have exactly this many bytes (checked before and while reading). */
+  exactBytes?: number;
+  /** Refuse a symlink at `path` itself (O_NOFOLLOW) instead of following it. Default false. */
+  noFollow?: boolean;
+  /** What the file is, for messages (`list`, `image`). Default `file`. */
+  what?: string;
+}
+
+type FileStats = { size: number; isFile(): boolean } & Parameters<typeof kindOf>[0];
+
+function checkOpened(path: string, s: FileStats, o: ReadRegularFileOptions): number {
+  if (!s.isFile()) {
+    throw new RegularFileError(path, 'not-a-file', `is ${kindOf(s)}, not a regular file`);
+  }
+  if (o.exactBytes !== undefined && s.size !== o.exactBytes) {
+    throw new RegularFileError(
+      path,
+      'size',
+      `has ${s.size} bytes, expected ${o.exactBytes}`,
+      s.size,
+    );
+  }
+  if (s.size > o.maxBytes) {
+    throw new RegularFileError(
+      path,
+      'too-large',
+      `has ${s.size} bytes, more than the ${o.maxBytes} a ${o.what ?? 'file'} may have`,
+      s.size,
+    );
+  }
+  return s.size;
+}
+
+function openFailure(path: string, err: unknown, noFollow: boolean): RegularFileError {
+  const code = codeOf(err);
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new RegularFileError(path, 'missing', 'does not exist');
+  }
+  if (code === 'EISDIR') return new RegularFileError(path, 'not-a-file', 'is a directory');
+  if (noFollow && (code === 'ELOOP' || code === 'EMLINK')) {
+    return new RegularFileError(path, 'not-a-file', 'is a symlink, which is not followed here');
+  }
+  // ENXIO: a socket, or (on some systems) a FIFO, opened without blocking.
+  if (code === 'ENXIO') return new RegularFileError(path, 'not-a-file', 'is not a regular file');
+  return new RegularFileError(path, 'io', `cannot be opened (${code ?? (err as Error).message})`);
+}
+
+// O_NONBLOCK: opening a FIFO with no writer returns at once (then fstat refuses it) instead of
+// waiting forever. O_NOFOLLOW where asked: a symlink swapped in after a containment check fails.
+const openFlags = (c: typeof NodeFs.constants, noFollow: boolean) =>
+  c.O_RDONLY | (c.O_NONBLOCK ?? 0) | (noFollow ? (c.O_NOFOLLOW ?? 0) : 0);
+
+const shortRead = (path: string, at: number, size: number) =>
+  new RegularFileError(path, 'size', `shrank while being read (${at} of ${size} bytes)`, at);
+
+/**
+ * Reads a whole regular file (Node), safely for paths that come from data: opened without
+ * blocking (a FIFO cannot hang), checked with fstat on the opened descriptor (FIFOs, devices such
+ * as /dev/zero, sockets and folders are refused), refused over `maxBytes` before any byte is read,
+ * and read to at most the size fstat gave (a file growing meanwhile cannot grow the buffer).
+ * Symlinks are followed unless `noFollow`; their target must be a regular file all the same.
+ * Rejects with a {@link RegularFileError}.
+ */
+export async function readRegularFile(
+  path: string,
+  options: ReadRegularFileOptions,
+): Promise<Uint8Array> {
+  const fs = await nodeFs();
+  const noFollow = options.noFollow ?? false;
+  let handle: NodeFs.FileHandle;
+  try {
+    handle = await fs.open(path, openFlags(fs.constants, noFollow));
+  } catch (err) {
+    throw openFailure(path, err, noFollow);
+  }
+  try {
+    const size = checkOpened(path, await handle.stat(), options);
+    const out = new Uint8Array(size);
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await handle.read(out, at, size - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    if (at < size && options.exactBytes !== undefined) throw shortRead(path, at, size);
+    return at < size ? out.subarray(0, at) : out;
+  } catch (err) {
+    if (err instanceof RegularFileError) throw err;
+    throw new RegularFileError(path, 'io', `cannot be read (${codeOf(err) ?? String(err)})`);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * {@link readRegularFile}, synchronously, for constructors that list data at once (`ImageList`
+ * reading its list file). Node only: `fs` comes from `process.getBuiltinModule` (Node >= 20.16).
+ */
+export function readRegularFileSync(path: string, options: ReadRegularFileOptions): Uint8Array {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const fs = proc?.getBuiltinModule?.('node:fs') as typeof NodeFsSync | undefined;
+  if (!fs) throw new FaceError('readRegularFileSync needs Node.js 20.16 or later');
+  const noFollow = options.noFollow ?? false;
+  let fd: number;
+  try {
+    fd = fs.openSync(path, openFlags(fs.constants, noFollow));
+  } catch (err) {
+    throw openFailure(path, err, noFollow);
+  }
+  try {
+    const size = checkOpened(path, fs.fstatSync(fd), options);
+    const out = new Uint8Array(size);
+    let at = 0;
+    while (at < size) {
+      const n = fs.readSync(fd, out, at, size - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    if (at < size && options.exactBytes !== undefined) throw shortRead(path, at, size);
+    return at < size ? out.subarray(0, at) : out;
+  } catch (err) {
+    if (err instanceof RegularFileError) throw err;
+    throw new RegularFileError(path, 'io', `cannot be read (${codeOf(err) ?? String(err)})`);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
