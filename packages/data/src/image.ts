@@ -8,6 +8,14 @@ import { InvalidArgumentError } from '@face/core';
  */
 export const DEFAULT_MAX_PIXELS = 4096 * 4096;
 
+/**
+ * Largest image file read by default, in bytes: 64 MiB. An 8-bit RGB image at the pixel cap takes
+ * 48 MiB even uncompressed (BMP, TIFF), so every ordinary file the decoder would accept fits,
+ * while face datasets' JPEGs are tens of KB; and `concurrency` reads in flight stay bounded
+ * (a 1.5 GB file named .jpg was read whole before).
+ */
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+
 /** A decoded image: RGB, 8 bits per channel, rows top to bottom, pixels interleaved (HWC). */
 export interface DecodedImage {
   data: Uint8Array;

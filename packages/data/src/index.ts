@@ -6,7 +6,7 @@ export {
   type Problem,
 } from './errors';
 export { deriveSeed } from './seed';
-export { type DecodedImage, DEFAULT_MAX_PIXELS } from './image';
+export { type DecodedImage, DEFAULT_MAX_PIXELS, DEFAULT_MAX_FILE_BYTES } from './image';
 export {
   type FaceDataset,
   type IdentityCount,
@@ -39,6 +39,7 @@ export { generatePairs, type Pair, type GeneratePairsOptions } from './pairs/gen
 export {
   parseLfwPairs,
   formatLfwPairs,
+  type ParseLfwPairsOptions,
   lfwImagePath,
   lfwPairIndices,
   type LfwImage,
@@ -53,7 +54,11 @@ export {
   type FileEntry,
   type FileDatasetOptions,
 } from './sources/file-dataset';
-export { parseImageList, type ParseImageListOptions } from './sources/list-file';
+export {
+  parseImageList,
+  DEFAULT_MAX_LIST_BYTES,
+  type ParseImageListOptions,
+} from './sources/list-file';
 export {
   DataLoader,
   disposeBatch,

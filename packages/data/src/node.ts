@@ -7,4 +7,4 @@ export {
   type ImageFolderOptions,
   type OpenImageFolderOptions,
 } from './sources/image-folder';
-export { ImageList, type ImageListOptions } from './sources/image-list';
+export { ImageList, readListFile, type ImageListOptions } from './sources/image-list';

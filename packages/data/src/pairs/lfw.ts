@@ -22,21 +22,29 @@ export interface LfwPairs {
   pairs: LfwPair[];
 }
 
+export interface ParseLfwPairsOptions {
+  /** The file's name in error messages (`<source>:<line>`). Default 'pairs.txt'. */
+  source?: string;
+}
+
 /**
  * Reads LFW's pairs.txt (Huang et al., "Labeled Faces in the Wild", 2007, View 2): a header
  * "folds<TAB>n" (or just "n" for one fold, as pairsDevTrain.txt), then per fold n matched lines
  * "name<TAB>i<TAB>j" and n mismatched lines "name1<TAB>i<TAB>name2<TAB>j". Spaces are accepted as
  * separators, CRLF line ends and a trailing blank line too. Errors (DatasetError) name the line,
  * including a matched pair of one image with itself and a mismatched pair of one person twice:
- * both would score as trivially right.
+ * both would score as trivially right. `options.source` names the file in those errors.
  */
-export function parseLfwPairs(text: string): LfwPairs {
+export function parseLfwPairs(text: string, options: ParseLfwPairsOptions = {}): LfwPairs {
   const fn = 'parseLfwPairs';
   if (typeof text !== 'string')
     throw new InvalidArgumentError(fn, 'text', text, 'the text of a pairs file');
   const lines = text.split(/\r?\n/);
   while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
-  const fail = (line: number, reason: string) => new DatasetError(`pairs.txt:${line}`, reason);
+  const { source = 'pairs.txt' } = options ?? {};
+  if (typeof source !== 'string' || source === '')
+    throw new InvalidArgumentError(fn, 'options.source', source, 'a non-empty file name');
+  const fail = (line: number, reason: string) => new DatasetError(`${source}:${line}`, reason);
   const header = (lines[0] ?? '').trim().split(/\s+/);
   const nums = header.map(Number);
   if (

@@ -89,6 +89,7 @@ export class FileDataset implements FaceDataset {
     try {
       bytes = await this.read(path);
     } catch (err) {
+      if (err instanceof ImageDecodeError) throw err;
       throw new ImageDecodeError(path, `cannot read: ${(err as Error)?.message ?? String(err)}`);
     }
     let image: DecodedImage;

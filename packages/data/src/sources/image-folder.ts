@@ -1,10 +1,16 @@
 // Node door: shared classes come from the package's root door ('@face/data'), not relative
 // paths, so both doors share one ImageDecodeError / FileDataset (instanceof works across them).
 import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { InvalidArgumentError, checkInteger, checkOneOf } from '@face/core';
 import {
+  InvalidArgumentError,
+  RegularFileError,
+  checkInteger,
+  checkOneOf,
+  readRegularFile,
+} from '@face/core';
+import {
+  DEFAULT_MAX_FILE_BYTES,
   DEFAULT_MAX_PIXELS,
   DatasetError,
   FileDataset,
@@ -36,6 +42,11 @@ export interface ImageFolderOptions {
    * (skipped under a 'skip' policy). Default `DEFAULT_MAX_PIXELS` (4096 x 4096).
    */
   maxPixels?: number;
+  /**
+   * Largest image file read, in bytes; a larger one is an ImageDecodeError before any byte is
+   * read (skipped under a 'skip' policy). Default `DEFAULT_MAX_FILE_BYTES` (64 MiB).
+   */
+  maxFileBytes?: number;
 }
 
 /** `options.decode`, or `decodeImageNode` capped at `options.maxPixels`. */
@@ -56,10 +67,24 @@ export interface OpenImageFolderOptions extends ImageFolderOptions {
   concurrency?: number;
 }
 
-/** A file's bytes as a Uint8Array view of the Buffer (no copy). */
-export async function readBytes(path: string): Promise<Uint8Array> {
-  const buf = await readFile(path);
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+/**
+ * Reads image files as `readRegularFile` does (no blocking on a FIFO, only regular files, symlinks
+ * followed to one, at most `maxFileBytes`); a refused file is an ImageDecodeError naming it, so
+ * the bad-image policy skips and counts it like a corrupt one.
+ */
+export function imageReader(
+  fn: string,
+  { maxFileBytes = DEFAULT_MAX_FILE_BYTES }: { maxFileBytes?: number },
+): (path: string) => Promise<Uint8Array> {
+  checkInteger(fn, 'maxFileBytes', maxFileBytes, { min: 1 });
+  return async (path) => {
+    try {
+      return await readRegularFile(path, { maxBytes: maxFileBytes, what: 'image file' });
+    } catch (err) {
+      if (err instanceof RegularFileError) throw new ImageDecodeError(path, err.reason);
+      throw err;
+    }
+  };
 }
 
 /**
@@ -83,12 +108,13 @@ export class ImageFolder extends FileDataset {
       throw new InvalidArgumentError(fn, 'root', root, 'a folder path');
     const { onError = 'throw', recursive = true } = options;
     const decode = nodeDecoder(fn, options);
+    const read = imageReader(fn, options);
     checkOneOf(fn, 'onError', onError, ['throw', 'skip']);
     const extensions = (options.extensions ?? IMAGE_EXTENSIONS).map((e) => e.toLowerCase());
     const listed = entries
       ? { entries, problems: problems ?? [] }
       : listFolder(resolve(root), extensions, onError, recursive);
-    super(listed.entries, { read: readBytes, decode, problems: listed.problems });
+    super(listed.entries, { read, decode, problems: listed.problems });
     this.root = resolve(root);
   }
 
@@ -132,6 +158,10 @@ export class ImageFolder extends FileDataset {
     }
     return new ImageFolder(root, options, kept, problems);
   }
+}
+
+function specialKind(s: { isFIFO(): boolean; isSocket(): boolean }): string {
+  return s.isFIFO() ? 'a FIFO' : s.isSocket() ? 'a socket' : 'a device or special file';
 }
 
 function listFolder(
@@ -187,9 +217,18 @@ function listFolder(
         report(path, `cannot stat: ${(err as Error).message}`);
         continue;
       }
-      if (stat.isDirectory()) {
+      if (stat.isFile()) {
+        if (isImage(name)) out.push(path);
+      } else if (stat.isDirectory()) {
+        const before = out.length;
         if (recursive) walk(path, identity, out);
-      } else if (stat.isFile() && isImage(name)) out.push(path);
+        // A folder named like an image that yields none: counted, not dropped silently.
+        if (isImage(name) && out.length === before)
+          report(path, 'is a folder named like an image, holding no images');
+      } else if (isImage(name)) {
+        // FIFOs, devices, sockets: never read (a FIFO would block, /dev/zero never ends).
+        report(path, `is ${specialKind(stat)}, not a regular image file`);
+      }
     }
   };
 

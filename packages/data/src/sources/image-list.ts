@@ -1,16 +1,22 @@
 // Node door: shared classes come from the package's root door ('@face/data'), not relative
 // paths, so both doors share one ImageDecodeError / FileDataset (instanceof works across them).
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { InvalidArgumentError, checkOneOf } from '@face/core';
 import {
+  InvalidArgumentError,
+  RegularFileError,
+  checkInteger,
+  checkOneOf,
+  readRegularFileSync,
+} from '@face/core';
+import {
+  DEFAULT_MAX_LIST_BYTES,
   DatasetError,
   FileDataset,
   parseImageList,
   type DecodedImage,
   type OnError,
 } from '@face/data';
-import { nodeDecoder, readBytes } from './image-folder';
+import { imageReader, nodeDecoder } from './image-folder';
 
 export interface ImageListOptions {
   /** Folder that relative paths start from. Default: the list file's folder. */
@@ -20,6 +26,26 @@ export interface ImageListOptions {
   decode?: (bytes: Uint8Array, path: string) => Promise<DecodedImage>;
   /** Largest image the default decoder accepts, in pixels. Default `DEFAULT_MAX_PIXELS`. */
   maxPixels?: number;
+  /** Largest image file read, in bytes. Default `DEFAULT_MAX_FILE_BYTES` (64 MiB). */
+  maxFileBytes?: number;
+  /** Largest list file read, in bytes. Default `DEFAULT_MAX_LIST_BYTES` (256 MiB). */
+  maxListBytes?: number;
+}
+
+/**
+ * The text of a list or pairs file, read as `readRegularFileSync` does (no blocking on a FIFO,
+ * only a regular file, at most `maxBytes`); a refusal is a DatasetError naming the file.
+ */
+export function readListFile(path: string, maxBytes = DEFAULT_MAX_LIST_BYTES): string {
+  let bytes: Uint8Array;
+  try {
+    bytes = readRegularFileSync(path, { maxBytes, what: 'list file' });
+  } catch (err) {
+    if (err instanceof RegularFileError)
+      throw new DatasetError(path, `cannot read the list: ${err.reason}`);
+    throw err;
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 }
 
 /** Images listed in a CSV file of `path,label` lines (see `parseImageList`), read from disk. */
@@ -30,22 +56,19 @@ export class ImageList extends FileDataset {
     const fn = 'ImageList';
     if (typeof listPath !== 'string' || listPath === '')
       throw new InvalidArgumentError(fn, 'listPath', listPath, 'a file path');
-    const { onError = 'throw' } = options;
+    const { onError = 'throw', maxListBytes = DEFAULT_MAX_LIST_BYTES } = options;
     const decode = nodeDecoder(fn, options);
+    const read = imageReader(fn, options);
     checkOneOf(fn, 'onError', onError, ['throw', 'skip']);
-    let text: string;
-    try {
-      text = readFileSync(listPath, 'utf8');
-    } catch (err) {
-      throw new DatasetError(listPath, `cannot read the list: ${(err as Error).message}`);
-    }
+    checkInteger(fn, 'maxListBytes', maxListBytes, { min: 1 });
+    const text = readListFile(listPath, maxListBytes);
     const root = resolve(options.root ?? dirname(listPath));
     const fileOf = (path: string) => (isAbsolute(path) ? resolve(path) : resolve(root, path));
     const { entries, problems } = parseImageList(text, { source: listPath, onError, fileOf });
     super(
       entries.map((e) => ({ path: fileOf(e.path), identity: e.identity })),
       {
-        read: readBytes,
+        read,
         decode,
         problems,
       },

@@ -1,6 +1,12 @@
 import { DatasetError, ListConflictError, type OnError, type Problem } from '../errors';
 import type { FileEntry } from './file-dataset';
 
+/**
+ * Largest list (or pairs) file read by default, in bytes: 256 MiB, ten million lines of 25 bytes
+ * (MS1M's 5.8 M images fit), and half of V8's longest string, so the text always decodes.
+ */
+export const DEFAULT_MAX_LIST_BYTES = 256 * 1024 * 1024;
+
 /** Splits one CSV line (RFC 4180 quoting: "a,b" and "" for a quote); null if a quote is unclosed. */
 function csvFields(line: string): string[] | null {
   const fields: string[] = [];
