@@ -45,7 +45,8 @@ export function jsonlLogger(
     name: `jsonl:${path}`,
     order: 5,
     async onTrainBegin(trainer) {
-      const text = (await readText(path)) ?? '';
+      // A fresh run keeps nothing, so it does not read the old log at all.
+      const text = trainer.resumedFrom === null ? '' : ((await readText(path)) ?? '');
       const kept = text
         .split('\n')
         .filter((line) => line.trim() !== '')
@@ -127,7 +128,7 @@ export function csvLogger(
     name: `csv:${path}`,
     order: 5,
     async onTrainBegin(trainer) {
-      const text = (await readText(path)) ?? '';
+      const text = trainer.resumedFrom === null ? '' : ((await readText(path)) ?? '');
       const lines = text.split('\n').filter((l) => l !== '');
       columns = lines.length ? parseCsvLine(lines[0]) : [];
       const at = (r: string[], column: string) =>
