@@ -59,5 +59,5 @@ export {
 } from './backbones/mobilefacenet';
 
 // Saving and loading on Node
-export { fileSystem } from './io/file-system';
+export { fileSystem, writeFileAtomic, errorWithPath } from './io/file-system';
 export { saveModel, loadModel, registerFileSystemRouter } from './io/models';

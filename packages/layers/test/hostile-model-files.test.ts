@@ -3,20 +3,24 @@ import { randomBytes } from 'node:crypto';
 import {
   appendFileSync,
   cpSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   rmSync,
   symlinkSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
+import type * as NodeFsPromises from 'node:fs/promises';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MODEL_JSON_MAX_BYTES, ModelFileError, type ModelFileProblem } from '@face/core';
-import { fileSystem, loadModel } from '@face/layers';
+import { fileSystem, loadModel, writeFileAtomic } from '@face/layers';
 
 const root = mkdtempSync(join(tmpdir(), 'face-hostile-layers-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -154,5 +158,88 @@ describe('a hostile model.json', () => {
     const start = performance.now();
     await refused(dir, 'manifest', /weightsManifest\[0\]\.weights\[0\]\.shape: declares more than/);
     expect(performance.now() - start).toBeLessThan(1000);
+  });
+});
+
+describe('a model.json without weights', () => {
+  it('no weightsManifest, null or [] for a topology with weights: refused, not random weights', async () => {
+    const cases: [string, (j: Record<string, unknown>) => void, RegExp][] = [
+      ['deleted', (j) => delete j.weightsManifest, /must be an array .*got undefined.*dense/],
+      ['null', (j) => (j.weightsManifest = null), /must be an array .*got null/],
+      ['empty', (j) => (j.weightsManifest = []), /declares no weights, but .*dense.*\(Dense\)/],
+      [
+        'no entries',
+        (j) => ((j.weightsManifest as { weights: unknown[] }[])[0].weights = []),
+        /declares no weights/,
+      ],
+    ];
+    for (const [, edit, pattern] of cases) {
+      const dir = variant((_, j) => edit(j));
+      const e = await refused(dir, 'manifest', pattern);
+      expect(e.entry).toBe('weightsManifest');
+      expect(e.message).toContain(join(dir, 'model.json'));
+    }
+  });
+
+  it('a manifest missing one of the weights: a ModelFileError through loadModel', async () => {
+    const dir = variant((d, j) => {
+      const [group] = j.weightsManifest as { weights: { name: string }[] }[];
+      group.weights = group.weights.filter((w) => !w.name.endsWith('bias'));
+      truncateSync(join(d, 'weights.bin'), 24);
+    });
+    const error = await loadModel(dir).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ModelFileError);
+    expect((error as ModelFileError).message).toMatch(
+      /model\.json, weightsManifest: does not match the model's layers: 1 of 2 weights are not set/,
+    );
+  });
+
+  it('a topology whose layers hold no weights loads without a manifest', async () => {
+    const dir = join(root, 'weightless');
+    const input = tfl.input({ shape: [4] });
+    const model = tfl.model({
+      inputs: input,
+      outputs: tfl.layers.activation({ activation: 'relu' }).apply(input) as tfl.SymbolicTensor,
+    });
+    await model.save(fileSystem(dir));
+    model.dispose();
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    delete json.weightsManifest;
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+    const loaded = await loadModel(dir);
+    expect(loaded.weights).toHaveLength(0);
+    loaded.dispose();
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('a full disk keeps the previous file and leaves no temporary file; the error names the file', async () => {
+    const dir = join(root, 'atomic');
+    mkdirSync(dir);
+    const target = join(dir, 'out.json');
+    writeFileSync(target, 'good');
+    const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof NodeFsPromises;
+    const writeFile = fsp.writeFile;
+    (fsp as { writeFile: unknown }).writeFile = async (path: string, data: Uint8Array) => {
+      await writeFile(path, data.slice(0, 2));
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+        code: 'ENOSPC',
+        syscall: 'write',
+      });
+    };
+    syncBuiltinESMExports();
+    let error: unknown;
+    try {
+      error = await writeFileAtomic(target, Buffer.from('replacement')).catch((e: unknown) => e);
+    } finally {
+      (fsp as { writeFile: unknown }).writeFile = writeFile;
+      syncBuiltinESMExports();
+    }
+    expect(error).toMatchObject({ code: 'ENOSPC', path: target });
+    expect(readFileSync(target, 'utf8')).toBe('good');
+    expect(readdirSync(dir)).toEqual(['out.json']);
+    await writeFileAtomic(target, 'new');
+    expect(readFileSync(target, 'utf8')).toBe('new');
+    expect(readdirSync(dir)).toEqual(['out.json']);
   });
 });

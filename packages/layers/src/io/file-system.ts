@@ -4,6 +4,7 @@ import {
   InvalidArgumentError,
   ModelFileError,
   checkWeightsManifest,
+  describeValue,
   openModelFolder,
   readWeightShards,
   requireObject,
@@ -34,7 +35,7 @@ export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 
 /** A directory from a path or a `file://` URL; a path ending in .json names the model file. */
-function locate(fn: string, path: string): { dir: string; modelFile: string; name: string } {
+export function locate(fn: string, path: string): { dir: string; modelFile: string; name: string } {
   if (typeof path !== 'string' || path.length === 0) {
     throw new InvalidArgumentError(fn, 'path', path, 'a directory path or file:// URL');
   }
@@ -47,16 +48,105 @@ function locate(fn: string, path: string): { dir: string; modelFile: string; nam
   return { dir: p, modelFile: `${p}/${MODEL_JSON}`, name: MODEL_JSON };
 }
 
-/** Writes through a temporary file in the same directory and renames it into place. */
+/**
+ * Gives a Node system error that names no file (a failed `write` on an open file) the path it was
+ * about, so the one-line message of an I/O failure can say which file; returns `err`.
+ */
+export function errorWithPath(err: unknown, path: string): unknown {
+  const e = err as { code?: unknown; path?: unknown };
+  if (err instanceof Error && typeof e.code === 'string' && typeof e.path !== 'string') {
+    try {
+      e.path = path;
+    } catch {
+      /* a frozen error keeps what it has */
+    }
+  }
+  return err;
+}
+
 async function writeAtomic(fs: Fs, target: string, data: string | Uint8Array): Promise<void> {
   const temp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
     await fs.writeFile(temp, data);
     await fs.rename(temp, target);
   } catch (err) {
-    await fs.rm(temp, { force: true });
-    throw err;
+    // A full disk must not keep the partial copy: the space is needed back, the old file stays.
+    await fs.rm(temp, { force: true }).catch(() => {});
+    throw errorWithPath(err, target);
   }
+}
+
+/**
+ * Replaces `target` with `data` atomically (Node): written to a temporary file in the same
+ * directory, then renamed over it. A failure (a full disk) leaves the previous file intact and no
+ * temporary file behind; its error names `target`.
+ */
+export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+  const fn = 'writeFileAtomic';
+  if (typeof target !== 'string' || target === '')
+    throw new InvalidArgumentError(fn, 'target', target, 'a file path');
+  await writeAtomic(await nodeFs(fn), target, data);
+}
+
+/** Keras layer classes that hold no weights (a topology of only these needs no weights file). */
+const WEIGHTLESS = new Set([
+  'InputLayer',
+  'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'ELU',
+  'Softmax',
+  'ThresholdedReLU',
+  'Dropout',
+  'SpatialDropout1D',
+  'SpatialDropout2D',
+  'AlphaDropout',
+  'GaussianDropout',
+  'GaussianNoise',
+  'Flatten',
+  'Reshape',
+  'Permute',
+  'RepeatVector',
+  'Masking',
+  'Add',
+  'Subtract',
+  'Multiply',
+  'Average',
+  'Maximum',
+  'Minimum',
+  'Concatenate',
+  'Dot',
+  'ZeroPadding2D',
+  'Cropping2D',
+  'UpSampling2D',
+  'MaxPooling1D',
+  'MaxPooling2D',
+  'MaxPooling3D',
+  'AveragePooling1D',
+  'AveragePooling2D',
+  'AveragePooling3D',
+  'GlobalMaxPooling1D',
+  'GlobalMaxPooling2D',
+  'GlobalAveragePooling1D',
+  'GlobalAveragePooling2D',
+]);
+const CONTAINERS = new Set(['Sequential', 'Model', 'Functional']);
+
+/**
+ * Names of the layers of a Keras topology (`modelTopology`) that may hold weights: every layer
+ * whose class is not known to be weightless (custom layers count), nested models included.
+ */
+function weightedLayers(topology: unknown, depth = 0): string[] {
+  const t = topology as { model_config?: unknown; config?: unknown; class_name?: unknown };
+  const model = (t?.model_config ?? t) as { class_name?: unknown; config?: unknown };
+  const config = model?.config as { layers?: unknown } | unknown[] | undefined;
+  const layers = Array.isArray(config) ? config : (config as { layers?: unknown })?.layers;
+  if (!Array.isArray(layers) || depth > 8) return ['(unreadable topology)'];
+  return layers.flatMap((l: { class_name?: unknown; config?: { name?: unknown } }) => {
+    const cls = String(l?.class_name);
+    if (CONTAINERS.has(cls)) return weightedLayers(l, depth + 1);
+    return WEIGHTLESS.has(cls) ? [] : [`${String(l?.config?.name ?? '?')} (${cls})`];
+  });
 }
 
 function joinWeights(data: tf.io.WeightData | undefined): Uint8Array {
@@ -129,15 +219,40 @@ export function fileSystem(path: string): tf.io.IOHandler {
       }
       requireObject(modelFile, 'modelTopology', json.modelTopology);
       const modelJSON = json as unknown as tf.io.ModelJSON;
-      const groups =
-        json.weightsManifest == null
-          ? []
-          : checkWeightsManifest(modelFile, 'weightsManifest', json.weightsManifest);
+      // Without weights the model would load with random ones: only a topology whose layers
+      // all hold no weights may declare none.
+      if (!Array.isArray(json.weightsManifest)) {
+        const weighted = weightedLayers(json.modelTopology);
+        if (json.weightsManifest !== undefined || weighted.length)
+          throw new ModelFileError(
+            modelFile,
+            'weightsManifest',
+            'manifest',
+            `must be an array of weight groups, got ${describeValue(json.weightsManifest)} ` +
+              `(the topology has layers with weights: ${weighted.slice(0, 3).join(', ')}${weighted.length > 3 ? ', ...' : ''})`,
+          );
+      }
+      const declared = (json.weightsManifest ?? []) as tf.io.WeightsManifestConfig;
+      const groups = checkWeightsManifest(modelFile, 'weightsManifest', declared);
+      if (declared.every((g) => g.weights.length === 0)) {
+        const weighted = weightedLayers(json.modelTopology);
+        if (weighted.length)
+          throw new ModelFileError(
+            modelFile,
+            'weightsManifest',
+            'manifest',
+            `declares no weights, but the topology has layers with weights: ${weighted.slice(0, 3).join(', ')}${weighted.length > 3 ? ', ...' : ''}`,
+          );
+      }
       const shards = await readWeightShards(folder, modelFile, groups);
-      return tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => [
-        manifest.flatMap((group) => group.weights),
-        tf.io.CompositeArrayBuffer.join(shards.map((s) => s.buffer as ArrayBuffer)),
-      ]);
+      // Always with a manifest: tfjs then loads strictly (every weight of the model set).
+      return tf.io.getModelArtifactsForJSON(
+        { ...modelJSON, weightsManifest: declared },
+        async (manifest) => [
+          manifest.flatMap((group) => group.weights),
+          tf.io.CompositeArrayBuffer.join(shards.map((s) => s.buffer as ArrayBuffer)),
+        ],
+      );
     },
   };
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
-import { fileSystem } from './file-system';
+import { ModelFileError } from '@face/core';
+import { fileSystem, locate } from './file-system';
 
 /** Saves a model to a directory (see {@link fileSystem}). */
 export function saveModel(model: LayersModel, path: string): Promise<tf.io.SaveResult> {
@@ -11,8 +12,21 @@ export function saveModel(model: LayersModel, path: string): Promise<tf.io.SaveR
  * Loads a model saved by {@link saveModel} (or by tfjs-node's file:// handler). Import the
  * packages whose layers it uses first (e.g. `@face/layers`), so their classes are registered.
  */
-export function loadModel(path: string): Promise<LayersModel> {
-  return loadLayersModel(fileSystem(path));
+export async function loadModel(path: string): Promise<LayersModel> {
+  const handler = fileSystem(path);
+  try {
+    return await loadLayersModel(handler);
+  } catch (err) {
+    // tfjs's strict load: the manifest's weights do not cover the topology's (or name others).
+    if (err instanceof Error && /weights are not set|has no target variable/.test(err.message))
+      throw new ModelFileError(
+        locate('loadModel', path).modelFile,
+        'weightsManifest',
+        'manifest',
+        `does not match the model's layers: ${err.message}`,
+      );
+    throw err;
+  }
 }
 
 /**
