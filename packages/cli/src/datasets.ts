@@ -65,14 +65,15 @@ const LISTED = 5;
 
 /**
  * Every file a command left out so far (listing problems and images that did not decode), as one
- * line: "skipped N unreadable files: a.jpg (reason), ... and M more"; null when none was.
+ * line: "skipped N files: a.jpg (reason), ... and M more" (unreadable images, special files,
+ * duplicate list lines, each with its reason); null when none was.
  */
 export function skippedFilesLine(opened: OpenedDataset): string | null {
   const all = skippedFiles(opened);
   if (all.length === 0) return null;
   const shown = all.slice(0, LISTED).map((p) => `${p.path} (${p.reason})`);
   const more = all.length > LISTED ? ` and ${all.length - LISTED} more` : '';
-  return `skipped ${all.length} unreadable file${all.length === 1 ? '' : 's'}: ${shown.join(', ')}${more}`;
+  return `skipped ${all.length} file${all.length === 1 ? '' : 's'}: ${shown.join(', ')}${more}`;
 }
 
 /** Listing problems, then decoding failures, paths relative to the data folder when inside it. */
@@ -123,7 +124,8 @@ export function openDataset(
     throw new UsageError(
       `face ${command}: flag --${flag} names '${spec}', which does not exist (a folder of identity sub-folders, a .csv list, or 'synthetic')`,
     );
-  const isList = statSync(spec).isFile();
+  // Anything but a folder is a list, so a FIFO or device named by --data is refused as one.
+  const isList = !statSync(spec).isDirectory();
   let dataset: ImageFolder | ImageList;
   try {
     dataset = isList

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import {
+  DatasetError,
   generatePairs,
   lfwPairIndices,
   parseLfwPairs,
   type FaceDataset,
   type Pair,
 } from '@face/data';
+import { readListFile } from '@face/data/node';
 import { kFoldAccuracy } from '@face/metrics';
 import {
   evaluateClassification,
@@ -287,14 +288,15 @@ function pairsFor(
   if (file) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      // Bounded: a FIFO or /dev/zero named by --pairs is refused, not waited on or read forever.
+      text = readListFile(file, { what: 'pairs file' });
     } catch (err) {
       throw new UsageError(
-        `face ${name}: flag --pairs names '${file}', which cannot be read (${(err as Error).message})`,
+        `face ${name}: flag --pairs names '${file}', which cannot be read (${err instanceof DatasetError ? err.reason : (err as Error).message})`,
       );
     }
     try {
-      return lfwPairIndices(parseLfwPairs(text).pairs, dataset);
+      return lfwPairIndices(parseLfwPairs(text, { source: file }).pairs, dataset);
     } catch (err) {
       throw new UsageError(`face ${name}: flag --pairs: ${(err as Error).message}`);
     }
