@@ -36,13 +36,16 @@ export interface ImageListOptions {
  * The text of a list or pairs file, read as `readRegularFileSync` does (no blocking on a FIFO,
  * only a regular file, at most `maxBytes`); a refusal is a DatasetError naming the file.
  */
-export function readListFile(path: string, maxBytes = DEFAULT_MAX_LIST_BYTES): string {
+export function readListFile(
+  path: string,
+  { maxBytes = DEFAULT_MAX_LIST_BYTES, what = 'list' }: { maxBytes?: number; what?: string } = {},
+): string {
   let bytes: Uint8Array;
   try {
-    bytes = readRegularFileSync(path, { maxBytes, what: 'list file' });
+    bytes = readRegularFileSync(path, { maxBytes, what: `${what} file` });
   } catch (err) {
     if (err instanceof RegularFileError)
-      throw new DatasetError(path, `cannot read the list: ${err.reason}`);
+      throw new DatasetError(path, `cannot read the ${what}: ${err.reason}`);
     throw err;
   }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
@@ -61,7 +64,7 @@ export class ImageList extends FileDataset {
     const read = imageReader(fn, options);
     checkOneOf(fn, 'onError', onError, ['throw', 'skip']);
     checkInteger(fn, 'maxListBytes', maxListBytes, { min: 1 });
-    const text = readListFile(listPath, maxListBytes);
+    const text = readListFile(listPath, { maxBytes: maxListBytes });
     const root = resolve(options.root ?? dirname(listPath));
     const fileOf = (path: string) => (isAbsolute(path) ? resolve(path) : resolve(root, path));
     const { entries, problems } = parseImageList(text, { source: listPath, onError, fileOf });
