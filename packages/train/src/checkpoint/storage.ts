@@ -1,4 +1,4 @@
-import { openModelFolder } from '@face/core';
+import { MODEL_WEIGHTS_MAX_BYTES, openModelFolder, readRegularFile } from '@face/core';
 
 /**
  * The file operations checkpoints need. The default is Node's `fs` (imported on first use, so the
@@ -55,22 +55,7 @@ export function nodeStorage(): CheckpointStorage {
     async readFile(path) {
       // Only a regular file, and no more than its size when opened: a path swapped for
       // /dev/zero or a FIFO after `fileSize` neither blocks nor reads without bound.
-      const f = await fs();
-      const handle = await f.open(path, f.constants.O_RDONLY | (f.constants.O_NONBLOCK ?? 0));
-      try {
-        const s = await handle.stat();
-        if (!s.isFile()) throw new Error(`${path} is not a regular file`);
-        const out = new Uint8Array(s.size);
-        let at = 0;
-        while (at < out.length) {
-          const { bytesRead } = await handle.read(out, at, out.length - at, at);
-          if (bytesRead === 0) break; // shrank meanwhile: the size check after reading says so
-          at += bytesRead;
-        }
-        return out.subarray(0, at);
-      } finally {
-        await handle.close();
-      }
+      return readRegularFile(path, { maxBytes: MODEL_WEIGHTS_MAX_BYTES, what: 'checkpoint file' });
     },
     async list(path) {
       try {
