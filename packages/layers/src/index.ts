@@ -57,6 +57,29 @@ export {
   MOBILEFACENET_STAGES,
   type MobileFaceNetOptions,
 } from './backbones/mobilefacenet';
+export { convnetTiny, type ConvnetTinyOptions } from './backbones/convnet-tiny';
+
+// Backbones by name: the registry, and the built-ins registered into it
+export {
+  registerBackbone,
+  backboneNames,
+  getBackbone,
+  buildBackbone,
+  describeSizeRule,
+  INSIGHTFACE_PREPROCESSING,
+  type BackboneBuildArgs,
+  type BackboneDefinition,
+  type BackboneEntry,
+  type BackboneFacts,
+  type BackboneName,
+  type BackboneOptions,
+  type BackboneOptionsByName,
+  type BackbonePreprocessing,
+  type BuiltBackbone,
+  type Rgb,
+  type SizeRule,
+} from './backbones/registry';
+import './backbones/builtins';
 
 // Saving and loading on Node
 export { fileSystem, writeFileAtomic, errorWithPath } from './io/file-system';
