@@ -8,7 +8,7 @@ import {
   requireObject,
   type ModelFolder,
 } from '@face/core';
-import { loadModel, saveModel } from '@face/layers';
+import { errorWithPath, loadModel, saveModel } from '@face/layers';
 import type { JsonValue } from '../json';
 import { classifierHeadFromJson, type ClassifierHead } from './heads';
 
@@ -133,6 +133,9 @@ export async function saveFaceModel(
   const temp = `${clean}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   savesInProgress.add(temp);
   await f.mkdir(temp, { recursive: true });
+  // A failed write on an open file (a full disk) names no file: say which.
+  const write = (path: string, data: string | Uint8Array) =>
+    f.writeFile(path, data).catch((err: unknown) => Promise.reject(errorWithPath(err, path)));
   try {
     await saveModel(backbone, `${temp}/backbone`);
     const weights: FaceModelManifest['headWeights'] = [];
@@ -146,7 +149,7 @@ export async function saveFaceModel(
     }
     const bin = new Uint8Array(offset);
     chunks.reduce((at, c) => (bin.set(c, at), at + c.byteLength), 0);
-    await f.writeFile(`${temp}/head.bin`, bin);
+    await write(`${temp}/head.bin`, bin);
     const manifest: FaceModelManifest = {
       format: 'face-model',
       version: 1,
@@ -158,7 +161,7 @@ export async function saveFaceModel(
       headState: head?.getState() ?? null,
       meta,
     };
-    await f.writeFile(`${temp}/${FACE_MODEL_FILE}`, `${JSON.stringify(manifest, null, 2)}\n`);
+    await write(`${temp}/${FACE_MODEL_FILE}`, `${JSON.stringify(manifest, null, 2)}\n`);
     // Replace an older model: move it aside, move the new one in, then delete the old one.
     const aside = `${clean}.old-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     savesInProgress.add(aside);

@@ -37,8 +37,10 @@ import type { LearningRateSchedule } from '../schedules/schedule';
 import type { ResumableBatchSource } from '../trainer/batch-source';
 import { Trainer, type LossFn } from '../trainer/trainer';
 import { modelState, namedVariables, type ModelLike, type NamedVariable } from '../variables';
+import { errorWithPath } from '@face/layers';
 import { saveFaceModel } from './face-model';
 import { acquireRunLock, type RunLock } from './run-lock';
+import { SKIPPED_IMAGES_FILE, skippedImages } from './skipped-images';
 import type { ClassifierHead } from './heads';
 import {
   buildOptimizer,
@@ -98,8 +100,9 @@ export interface RecipeOptions {
   seed?: number;
   validation?: ValidationOptions;
   /**
-   * Run directory: `checkpoints/`, `log.jsonl`, `log.csv`, and `model/` (the trained backbone and
-   * head) at the end. Without it nothing is written.
+   * Run directory: `checkpoints/`, `log.jsonl`, `log.csv`, `skipped-images.json` (training images
+   * that could not be decoded, when any), and `model/` (the trained backbone and head) at the end.
+   * Without it nothing is written.
    */
   out?: string;
   checkpoint?: CheckpointOptions;
@@ -205,6 +208,7 @@ export class RecipeRun {
   private readonly train: FaceDataset;
   private readonly backboneName: string;
   private resumed: CheckpointInfo | null = null;
+  private resumeCalled = false;
   private lock: RunLock | null = null;
   private readonly notice: (message: string) => void;
 
@@ -298,9 +302,18 @@ export class RecipeRun {
         }),
       );
     if (o.earlyStopping) callbacks.push(earlyStopping(o.earlyStopping));
+    if (onBadImage === 'skip')
+      callbacks.push(
+        skippedImages(this.loader, this.out ? joinPath(this.out, SKIPPED_IMAGES_FILE) : null),
+      );
     if (this.out) {
-      callbacks.push(jsonlLogger(joinPath(this.out, 'log.jsonl')));
-      callbacks.push(csvLogger(joinPath(this.out, 'log.csv')));
+      for (const [file, logger] of [
+        ['log.jsonl', jsonlLogger],
+        ['log.csv', csvLogger],
+      ] as const) {
+        const path = joinPath(this.out, file);
+        callbacks.push(namingErrors(logger(path), path));
+      }
     }
     if (this.manager)
       callbacks.push(checkpointCallback(this.manager, { everySteps: ck.everySteps ?? 0 }));
@@ -356,12 +369,15 @@ export class RecipeRun {
   /**
    * Restores the latest checkpoint of the run directory, if any (a fresh directory: null).
    * A directory written for another backbone, head or configuration throws
-   * `CheckpointMismatchError` and nothing is loaded or overwritten.
+   * `CheckpointMismatchError` and nothing is loaded or overwritten. Null also when the directory
+   * holds a run's logs or model but no checkpoint: `fit()` then replaces them, so a caller that
+   * must never start over checks for null (the CLI's `--resume` refuses it).
    */
   async resume(): Promise<CheckpointInfo | null> {
     if (!this.manager)
       throw new FaceError(`${this.recipe}: resume() needs a run directory (options.out)`);
     await this.lockRun();
+    this.resumeCalled = true;
     try {
       await this.manager.cleanLeftovers();
       this.resumed = await this.trainer.resume(this.manager, 'latest', {
@@ -388,24 +404,17 @@ export class RecipeRun {
   /**
    * Trains until `epochs` (counting resumed epochs) or a stop (early stopping, NaN guard), then
    * saves the model (backbone + head) to `modelDir`, unless a NaN or a callback stopped training.
-   * Refuses, before writing anything, a run directory that holds another configuration's
-   * checkpoints, or a run it did not resume from.
+   * Unless it resumed from a checkpoint, it refuses, before writing anything, a run directory that
+   * holds another run's checkpoints (readable or not); without a call to `resume()`, also one that
+   * holds a run's `log.jsonl`, `log.csv`, `skipped-images.json` or saved model. After `resume()`
+   * found no checkpoint, those are replaced: the caller chose to continue this directory, and a run
+   * killed before its first checkpoint leaves only them (the CLI refuses `--resume` there itself).
    */
   async fit(): Promise<FitResult> {
     await this.lockRun();
     try {
-      if (this.manager) {
-        await this.manager.assertCompatible(this.trainer.fingerprint);
-        // Any step folder counts, readable or not: starting over would overwrite it.
-        const existing = await this.manager.stepFolders();
-        if (existing.length && this.trainer.resumedFrom === null)
-          throw new FaceError(
-            `${this.recipe}: ${this.out} already holds a run (${existing.length} checkpoint ` +
-              `folder(s), latest ${existing[existing.length - 1]}); resume it (resume()) or choose ` +
-              'another directory. Nothing was overwritten.',
-          );
-        await this.manager.cleanLeftovers();
-      }
+      await this.assertFresh();
+      if (this.manager) await this.manager.cleanLeftovers();
       const result = await this.trainer.fit(this.source, { epochs: this.epochs });
       const completed = result.stopReason === null || result.stopReason.kind === 'early-stopping';
       if (this.modelDir && completed) await this.save(this.modelDir);
@@ -413,6 +422,38 @@ export class RecipeRun {
     } finally {
       this.unlock();
     }
+  }
+
+  /**
+   * Throws unless `fit()` may write here: a run directory holding another configuration's
+   * checkpoints, or (when this run resumed from nothing) any run's checkpoints, or its outputs
+   * when `resume()` was not called, is refused with a `FaceError` that says nothing was
+   * overwritten.
+   */
+  async assertFresh(): Promise<void> {
+    if (!this.manager) return;
+    await this.manager.assertCompatible(this.trainer.fingerprint);
+    if (this.trainer.resumedFrom !== null) return;
+    const refuse = (what: string, how: string): never => {
+      throw new FaceError(
+        `${this.recipe}: ${this.out} already holds a run (${what}); ${how} or choose another ` +
+          'directory. Nothing was overwritten.',
+      );
+    };
+    // Any step folder counts, readable or not: starting over would overwrite it.
+    const existing = await this.manager.stepFolders();
+    if (existing.length)
+      refuse(
+        `${existing.length} checkpoint folder(s), latest ${existing[existing.length - 1]}`,
+        'resume it (resume(), or `face train --resume`)',
+      );
+    if (this.resumeCalled) return;
+    const outputs = await runOutputs(this.out!, this.modelDir);
+    if (outputs.length)
+      refuse(
+        `${outputs.join(', ')}, and no checkpoint to resume from`,
+        'delete them to start over',
+      );
   }
 
   /** Saves the backbone and the head (`saveFaceModel`). */
@@ -432,6 +473,39 @@ export class RecipeRun {
     this.head?.dispose();
     this.disposeParts?.();
   }
+}
+
+/**
+ * What a finished or interrupted run leaves besides checkpoints: non-empty logs (a fresh start
+ * writes them empty), the skipped-images list, and the saved model.
+ */
+async function runOutputs(out: string, modelDir: string | null): Promise<string[]> {
+  const f = await import('node:fs/promises');
+  const found: string[] = [];
+  for (const name of ['log.jsonl', 'log.csv', SKIPPED_IMAGES_FILE]) {
+    const stat = await f.stat(joinPath(out, name)).catch(() => null);
+    if (stat && (!stat.isFile() || stat.size > 0)) found.push(name);
+  }
+  if (modelDir) {
+    const entries = await f.readdir(modelDir).catch(() => null);
+    if (entries?.length) found.push(modelDir === joinPath(out, 'model') ? 'model/' : modelDir);
+  }
+  return found;
+}
+
+/** `callback`, whose Node I/O errors name `path` when they name no file (a failed write). */
+function namingErrors(callback: Callback, path: string): Callback {
+  const wrapped: Record<string, unknown> = { ...callback };
+  for (const [key, hook] of Object.entries(callback))
+    if (typeof hook === 'function' && key !== 'getState' && key !== 'setState')
+      wrapped[key] = async (...args: unknown[]) => {
+        try {
+          return await (hook as (...a: unknown[]) => unknown).apply(callback, args);
+        } catch (err) {
+          throw errorWithPath(err, path);
+        }
+      };
+  return wrapped as unknown as Callback;
 }
 
 /**

@@ -125,7 +125,7 @@ export class SequentialRun {
 
   /**
    * Restores both phases from their directories (phase 2's checkpoint, if any, sets the backbone
-   * last). Returns the checkpoints found.
+   * last). Returns the checkpoints found (both null: nothing to resume).
    */
   async resume(): Promise<{ phase1: CheckpointInfo | null; phase2: CheckpointInfo | null }> {
     const phase1 = this.phase1 ? await this.phase1.resume() : null;
@@ -133,10 +133,16 @@ export class SequentialRun {
     return { phase1, phase2 };
   }
 
-  /** Runs what is left of phase 1, then of phase 2 (phase 2 is skipped if phase 1 stopped early). */
+  /**
+   * Runs what is left of phase 1, then of phase 2 (phase 2 is skipped if phase 1 stopped early).
+   * Each phase refuses a directory holding another run as `RecipeRun.fit()` does; phase 2's is
+   * checked before phase 1 trains.
+   */
   async fit(): Promise<{ phase1: FitResult | null; phase2: FitResult | null }> {
     let phase1: FitResult | null = null;
     if (this.phase1 && this.phase2.trainer.resumedFrom === null) {
+      await this.phase1.assertFresh();
+      await this.phase2.assertFresh();
       phase1 = await this.phase1.fit();
       if (phase1.stopReason && phase1.stopReason.kind !== 'early-stopping')
         return { phase1, phase2: null };
