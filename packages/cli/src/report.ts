@@ -1,6 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { writeFileAtomic } from '@face/layers';
 import { evaluationReport, type ReportInput, type ReportJson } from '@face/metrics';
+import { UsageError } from './args';
 
 /** Files a command left out, as report.json lists them. */
 export interface SkippedFiles {
@@ -22,10 +24,42 @@ export async function writeReport(
   const json = skipped
     ? { ...metrics, skipped: { count: skipped.length, files: [...skipped] } }
     : metrics;
-  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
+  // Each file replaced atomically: a full disk leaves the previous report, not a cut-off one.
+  await writeFileAtomic(join(dir, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
   for (const [name, text] of Object.entries(svg))
-    if (text) writeFileSync(join(dir, `${name}.svg`), text);
+    if (text) await writeFileAtomic(join(dir, `${name}.svg`), text);
   return json;
+}
+
+/** `path` with symlinks resolved as far as it exists (the rest appended as given). */
+function realPath(path: string): string {
+  const rest: string[] = [];
+  for (let p = resolve(path); ; p = dirname(p)) {
+    try {
+      return join(realpathSync(p), ...rest.reverse());
+    } catch {
+      if (dirname(p) === p) return resolve(path);
+      rest.push(basename(p));
+    }
+  }
+}
+
+/**
+ * Refuses (a usage error naming `flag`) an output path that lies inside the `--model` folder or
+ * is that folder, symlinks followed: writing there would replace or mix with the model's files.
+ */
+export function refuseInsideModel(
+  command: string,
+  flag: string,
+  target: string,
+  modelSpec: string,
+): void {
+  if (modelSpec === 'dlib-resnet') return;
+  const rel = relative(realPath(modelSpec), realPath(target));
+  if (rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)))
+    throw new UsageError(
+      `face ${command}: flag --${flag} names '${target}', which lies inside the --model folder '${modelSpec}' (writing there would overwrite the model); choose a path outside it`,
+    );
 }
 
 /** A plain-text table: the first row is the header; columns padded, numbers right-aligned. */

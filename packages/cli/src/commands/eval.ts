@@ -18,7 +18,7 @@ import {
 } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
 import { atModelSize, skippedFiles, skippedFilesLine, type BadImagePolicy } from '../datasets';
-import { table, writeReport } from '../report';
+import { refuseInsideModel, table, writeReport } from '../report';
 import {
   BACKEND_FLAG,
   THREADS_FLAG,
@@ -130,6 +130,8 @@ async function evaluate(v: Values, io: Io): Promise<number> {
   })!;
   const pairsPerFold = numberFlag(name, v, 'pairs-per-fold', { integer: true, min: 1 })!;
   const folds = numberFlag(name, v, 'folds', { integer: true, min: 1 })!;
+  const reportDir = stringFlag(name, v, 'report');
+  if (reportDir) refuseInsideModel(name, 'report', reportDir, modelSpec);
   const { model, opened } = await modelAndData(name, v, io, { modelSpec, data, seed });
   const dataset = opened.dataset;
   const options = {
@@ -227,7 +229,6 @@ async function evaluate(v: Values, io: Io): Promise<number> {
   io.out(table(rows));
   const skipped = skippedFilesLine(opened);
   if (skipped) io.err(skipped);
-  const reportDir = stringFlag(name, v, 'report');
   if (reportDir) {
     await writeReport(
       reportDir,
