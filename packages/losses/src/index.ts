@@ -9,6 +9,9 @@ export {
   type DistanceOptions,
 } from './distances';
 
+// Registries: one per kind (margin heads, miners, metric losses), names in one spelling
+export { Registry } from './registry';
+
 // Shared types
 export type { Labels } from './util/labels';
 export type { Reduction, PairReduction, Reduced } from './util/reduction';
@@ -34,6 +37,7 @@ export {
 
 // Margin heads
 export {
+  MARGIN_HEAD_KEYS,
   MarginHead,
   TargetAngle,
   type MarginHeadConfig,
@@ -45,9 +49,17 @@ export { ArcFace, type ArcFaceConfig } from './margin/arcface';
 export { CombinedMargin, type CombinedMarginConfig } from './margin/combined-margin';
 export { SphereFace, type SphereFaceConfig, type SphereFaceState } from './margin/sphereface';
 export {
+  getMarginHead,
   marginHeadFromConfig,
+  marginHeadNames,
+  registerMarginHead,
   serializeMarginHead,
+  watchMarginHeads,
+  type BuiltinMarginHeadName,
+  type MarginHeadClass,
   type MarginHeadClassName,
+  type MarginHeadEntry,
+  type MarginHeadName,
   type SerializedMarginHead,
 } from './margin/registry';
 
@@ -64,6 +76,19 @@ export {
   type ContrastiveOptions,
 } from './metric/contrastive';
 export { CenterLoss, type CenterLossConfig, type CenterLossOptions } from './metric/center';
+export {
+  getMetricLoss,
+  metricLossNames,
+  registerMetricLoss,
+  type BuiltinMetricLossName,
+  type CenterTermOptions,
+  type ContrastiveTermOptions,
+  type MetricLossContext,
+  type MetricLossEntry,
+  type MetricLossName,
+  type MetricLossTerm,
+  type TripletTermOptions,
+} from './metric/registry';
 
 // Miners
 export { allTripletsMiner } from './miners/all';
@@ -72,6 +97,15 @@ export { semiHardTripletsMiner } from './miners/semi-hard';
 export { batchHardMiner } from './miners/batch-hard';
 export type { MinerOptions, MarginMinerOptions } from './miners/mine';
 export type { TripletMiner, TripletMinerConfig, TripletMinerType, Triplets } from './miners/types';
+export {
+  getMiner,
+  minerNames,
+  registerMiner,
+  type BuiltinMinerName,
+  type MinerContext,
+  type MinerEntry,
+  type MinerName,
+} from './miners/registry';
 
 // Joint objective
 export { jointLoss, type JointLoss, type LossTerm } from './joint';

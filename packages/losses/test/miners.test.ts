@@ -122,7 +122,7 @@ describe('triplet miners pick exactly the triplets of a naive per-sample loop', 
 
   it('reports its configuration', () => {
     expect(semiHardTripletsMiner({ margin: 0.3, distance: 'cosine' }).getConfig()).toEqual({
-      type: 'semihard',
+      type: 'semi-hard',
       margin: 0.3,
       distance: { kind: 'cosine', normalize: false },
     });

@@ -26,15 +26,21 @@ export interface ArcFaceConfig extends MarginHeadConfig {
  * only where theta_y < pi / 2.
  */
 export class ArcFace extends MarginHead<ArcFaceConfig> {
-  static readonly className = 'ArcFace';
-  readonly className = ArcFace.className;
+  // Typed string, not the literal: a subclass (a variant) serializes under its own name.
+  static override readonly className: string = 'ArcFace';
+  static override readonly configKeys: readonly string[] = [
+    ...MARGIN_HEAD_KEYS,
+    'scale',
+    'margin',
+    'easyMargin',
+  ];
   readonly scale: number;
   readonly margin: number;
   readonly easyMargin: boolean;
 
   constructor(config: ArcFaceConfig) {
-    const fn = ArcFace.className;
-    const c = checkOptions(fn, config, [...MARGIN_HEAD_KEYS, 'scale', 'margin', 'easyMargin']);
+    const fn = new.target.className;
+    const c = checkOptions(fn, config, new.target.configKeys as readonly (keyof ArcFaceConfig)[]);
     super(fn, c);
     this.scale = checkScale(fn, c.scale);
     this.margin = checkNumber(fn, 'config.margin', c.margin ?? 0.5, {

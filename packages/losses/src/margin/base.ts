@@ -14,7 +14,6 @@ import { checkReduction, type Reduced, type Reduction, REDUCTIONS } from '../uti
 import { assignCopy, checkWeights, type StatefulLoss, uniqueName } from '../util/stateful';
 import { softmaxCrossEntropy } from '../classification/cross-entropy';
 
-/** Options every margin head takes. */
 /** The option names every margin head takes (each head adds its own). */
 export const MARGIN_HEAD_KEYS = ['embeddingDim', 'numClasses', 'seed', 'name'] as const;
 
@@ -94,7 +93,10 @@ export class TargetAngle {
 export abstract class MarginHead<
   Config extends MarginHeadConfig = MarginHeadConfig,
 > implements StatefulLoss<Required<Config>, object> {
-  abstract readonly className: string;
+  /** The name saved models and checkpoints store (`{ className, config }`); tfjs's convention. */
+  static readonly className: string = 'MarginHead';
+  /** Every config option the class takes: `registerMarginHead` and recipes read it. */
+  static readonly configKeys: readonly string[] = MARGIN_HEAD_KEYS;
   readonly embeddingDim: number;
   readonly numClasses: number;
   readonly seed: number;
@@ -121,6 +123,11 @@ export abstract class MarginHead<
         `${this.name}/weight`,
       ),
     );
+  }
+
+  /** The class's static `className`, so a subclass serializes under its own name. */
+  get className(): string {
+    return (this.constructor as typeof MarginHead).className;
   }
 
   /** Replaces cos(theta_y) of each sample's target class: the margin. */

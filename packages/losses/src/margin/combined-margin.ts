@@ -26,16 +26,27 @@ export interface CombinedMarginConfig extends MarginHeadConfig {
  * without its fallback, (1, 0, m) is CosFace.
  */
 export class CombinedMargin extends MarginHead<CombinedMarginConfig> {
-  static readonly className = 'CombinedMargin';
-  readonly className = CombinedMargin.className;
+  // Typed string, not the literal: a subclass (a variant) serializes under its own name.
+  static override readonly className: string = 'CombinedMargin';
+  static override readonly configKeys: readonly string[] = [
+    ...MARGIN_HEAD_KEYS,
+    'scale',
+    'm1',
+    'm2',
+    'm3',
+  ];
   readonly scale: number;
   readonly m1: number;
   readonly m2: number;
   readonly m3: number;
 
   constructor(config: CombinedMarginConfig) {
-    const fn = CombinedMargin.className;
-    const c = checkOptions(fn, config, [...MARGIN_HEAD_KEYS, 'scale', 'm1', 'm2', 'm3']);
+    const fn = new.target.className;
+    const c = checkOptions(
+      fn,
+      config,
+      new.target.configKeys as readonly (keyof CombinedMarginConfig)[],
+    );
     super(fn, c);
     this.scale = checkScale(fn, c.scale);
     this.m1 = checkNumber(fn, 'config.m1', c.m1 ?? 1, { min: 0, exclusiveMin: true });

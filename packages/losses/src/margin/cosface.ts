@@ -20,14 +20,15 @@ export interface CosFaceConfig extends MarginHeadConfig {
  * Deep Face Recognition", eq. 4): target logit s (cos(theta_y) - m), others s cos(theta_j).
  */
 export class CosFace extends MarginHead<CosFaceConfig> {
-  static readonly className = 'CosFace';
-  readonly className = CosFace.className;
+  // Typed string, not the literal: a subclass (a variant) serializes under its own name.
+  static override readonly className: string = 'CosFace';
+  static override readonly configKeys: readonly string[] = [...MARGIN_HEAD_KEYS, 'scale', 'margin'];
   readonly scale: number;
   readonly margin: number;
 
   constructor(config: CosFaceConfig) {
-    const fn = CosFace.className;
-    const c = checkOptions(fn, config, [...MARGIN_HEAD_KEYS, 'scale', 'margin']);
+    const fn = new.target.className;
+    const c = checkOptions(fn, config, new.target.configKeys as readonly (keyof CosFaceConfig)[]);
     super(fn, c);
     this.scale = checkScale(fn, c.scale);
     this.margin = checkNumber(fn, 'config.margin', c.margin ?? 0.35, { min: 0 });

@@ -18,13 +18,18 @@ export interface NormalizedSoftmaxConfig extends MarginHeadConfig {
  * for Face Verification"): logits = s cos(theta_j). The baseline the margin heads improve on.
  */
 export class NormalizedSoftmax extends MarginHead<NormalizedSoftmaxConfig> {
-  static readonly className = 'NormalizedSoftmax';
-  readonly className = NormalizedSoftmax.className;
+  // Typed string, not the literal: a subclass (a variant) serializes under its own name.
+  static override readonly className: string = 'NormalizedSoftmax';
+  static override readonly configKeys: readonly string[] = [...MARGIN_HEAD_KEYS, 'scale'];
   readonly scale: number;
 
   constructor(config: NormalizedSoftmaxConfig) {
-    const fn = NormalizedSoftmax.className;
-    const c = checkOptions(fn, config, [...MARGIN_HEAD_KEYS, 'scale']);
+    const fn = new.target.className;
+    const c = checkOptions(
+      fn,
+      config,
+      new.target.configKeys as readonly (keyof NormalizedSoftmaxConfig)[],
+    );
     super(fn, c);
     this.scale = checkScale(fn, c.scale);
   }

@@ -31,8 +31,16 @@ export interface SphereFaceState {
  * before (the first step uses t = 0). Inference logits: ||x|| cos(theta_j).
  */
 export class SphereFace extends MarginHead<SphereFaceConfig> {
-  static readonly className = 'SphereFace';
-  readonly className = SphereFace.className;
+  // Typed string, not the literal: a subclass (a variant) serializes under its own name.
+  static override readonly className: string = 'SphereFace';
+  static override readonly configKeys: readonly string[] = [
+    ...MARGIN_HEAD_KEYS,
+    'margin',
+    'base',
+    'gamma',
+    'power',
+    'lambdaMin',
+  ];
   readonly margin: number;
   readonly base: number;
   readonly gamma: number;
@@ -41,15 +49,12 @@ export class SphereFace extends MarginHead<SphereFaceConfig> {
   private iterations = 0;
 
   constructor(config: SphereFaceConfig) {
-    const fn = SphereFace.className;
-    const c = checkOptions(fn, config, [
-      ...MARGIN_HEAD_KEYS,
-      'margin',
-      'base',
-      'gamma',
-      'power',
-      'lambdaMin',
-    ]);
+    const fn = new.target.className;
+    const c = checkOptions(
+      fn,
+      config,
+      new.target.configKeys as readonly (keyof SphereFaceConfig)[],
+    );
     super(fn, c);
     this.margin = checkInteger(fn, 'config.margin', c.margin ?? 4, { min: 1 });
     this.base = checkNumber(fn, 'config.base', c.base ?? 1000, { min: 0 });

@@ -18,7 +18,7 @@ export function batchHardMiner(options?: MarginMinerOptions): TripletMiner {
       : checkNumber(fn, 'options.margin', opts.margin, { min: 0 });
   const dist = resolveDistance(fn, 'options.distance', opts.distance);
   return {
-    type: 'batchHard',
+    type: 'batch-hard',
     mine(embeddings, labels): Triplets {
       const { d, y, n } = readBatch(`${fn}.mine`, embeddings, labels, dist);
       const anchors: number[] = [];
@@ -47,6 +47,6 @@ export function batchHardMiner(options?: MarginMinerOptions): TripletMiner {
         negatives: Int32Array.from(negatives),
       };
     },
-    getConfig: () => ({ type: 'batchHard', margin, distance: dist.getConfig() }),
+    getConfig: () => ({ type: 'batch-hard', margin, distance: dist.getConfig() }),
   };
 }

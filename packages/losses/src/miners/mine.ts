@@ -63,7 +63,7 @@ export function selectTriplets(
   };
 }
 
-/** Shared construction of the threshold miners (all, hard, semihard). */
+/** Shared construction of the threshold miners (all, hard, semi-hard). */
 export function thresholdMiner(
   fn: string,
   type: TripletMinerType,

@@ -9,7 +9,7 @@ import { type MarginMinerOptions, thresholdMiner } from './mine';
 export function semiHardTripletsMiner(options?: MarginMinerOptions): TripletMiner {
   return thresholdMiner(
     'semiHardTripletsMiner',
-    'semihard',
+    'semi-hard',
     options,
     true,
     0.2,

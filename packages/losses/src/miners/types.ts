@@ -13,7 +13,8 @@ export interface Triplets {
   negatives: Int32Array;
 }
 
-export type TripletMinerType = 'all' | 'hard' | 'semihard' | 'batchHard';
+/** The built-in miners' types: their registry names (`getMiner`). A custom miner names its own. */
+export type TripletMinerType = 'all' | 'hard' | 'semi-hard' | 'batch-hard' | (string & {});
 
 export interface TripletMinerConfig {
   type: TripletMinerType;
