@@ -34,4 +34,5 @@ export {
   PRETRAINED_MODELS,
   type PretrainedModel,
   type PretrainedModelName,
+  type DlibBackboneOptions,
 } from './registry';
