@@ -35,22 +35,32 @@ const IO_REASONS: Record<string, string> = {
   EFBIG: 'file too large',
 };
 
+/** The words of a Node system error's message, without its code and `, syscall 'path'` tail. */
+function reasonOf(message: string): string {
+  const m = /^E[A-Z0-9]+: (.*?)(?:, [a-z_]+(?: '.*')?)?$/s.exec(message);
+  return (m ? m[1] : message).trim() || 'failed';
+}
+
 /**
  * The one line for an I/O failure (a Node system error: `code` E..., usually `syscall` and
- * `path`), or null for anything else (a programming error keeps its stack).
+ * `path`), or null for anything else (a programming error keeps its stack): `I/O failure:
+ * <syscall> <path>: <reason> (<code>)`, the path left out when the error names none.
  */
 export function ioFailureLine(err: unknown): string | null {
   const e = err as { code?: unknown; syscall?: unknown; path?: unknown; dest?: unknown };
   if (!(err instanceof Error) || typeof e.code !== 'string' || !/^E[A-Z0-9]+$/.test(e.code))
     return null;
   if (!(e.code in IO_REASONS) && typeof e.syscall !== 'string') return null;
-  const reason = IO_REASONS[e.code] ?? err.message;
-  const what = typeof e.syscall === 'string' ? `${e.syscall} ` : '';
-  const where =
-    typeof e.path === 'string'
-      ? `${what}${e.path}${typeof e.dest === 'string' ? ` -> ${e.dest}` : ''}`
-      : `${what}(${err.message})`;
-  return `I/O failure: ${where}: ${reason} (${e.code})`;
+  const reason = IO_REASONS[e.code] ?? reasonOf(err.message);
+  const where = [
+    typeof e.syscall === 'string' ? e.syscall : '',
+    typeof e.path === 'string' ? e.path : '',
+    typeof e.path === 'string' && typeof e.dest === 'string' ? `-> ${e.dest}` : '',
+  ]
+    .filter((x) => x !== '')
+    .join(' ');
+  // One line, whatever a file name holds.
+  return `I/O failure: ${where ? `${where}: ` : ''}${reason} (${e.code})`.replace(/[\r\n]+/g, ' ');
 }
 
 function overview(): string {

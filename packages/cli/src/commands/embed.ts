@@ -1,9 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '@face/layers';
 import { embedDataset, embeddingRow } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
 import { atModelSize, skippedFilesLine, type BadImagePolicy } from '../datasets';
 import { writeNpy } from '../npy';
+import { refuseInsideModel } from '../report';
 import {
   BACKEND_FLAG,
   THREADS_FLAG,
@@ -51,6 +53,7 @@ async function embed(v: Values, io: Io): Promise<number> {
   const format = out.endsWith('.npy') ? 'npy' : out.endsWith('.json') ? 'json' : null;
   if (!format)
     throw new UsageError(`face ${name}: flag --out must end in .json or .npy, got '${out}'`);
+  refuseInsideModel(name, 'out', out, modelSpec);
   const batchSize = numberFlag(name, v, 'batch', { integer: true, min: 1 })!;
   const seed = numberFlag(name, v, 'seed', { integer: true })!;
   const { model, opened } = await modelAndData(name, v, io, { modelSpec, data, seed });
@@ -78,10 +81,11 @@ async function embed(v: Values, io: Io): Promise<number> {
       ...item,
       embedding: Array.from(embeddingRow(e, i)),
     }));
-    writeFileSync(out, `${JSON.stringify({ ...header, items: records })}\n`);
+    await writeFileAtomic(out, `${JSON.stringify({ ...header, items: records })}\n`);
   } else {
-    writeFileSync(out, writeNpy(e.embeddings, [e.count, e.dim]));
-    writeFileSync(`${out}.json`, `${JSON.stringify({ ...header, items }, null, 1)}\n`);
+    // Each file replaced atomically: a full disk leaves the previous one, not a cut-off one.
+    await writeFileAtomic(out, writeNpy(e.embeddings, [e.count, e.dim]));
+    await writeFileAtomic(`${out}.json`, `${JSON.stringify({ ...header, items }, null, 1)}\n`);
   }
   io.out(
     `wrote ${e.count} embeddings of ${e.dim} dimensions to ${out}${format === 'npy' ? ` (+ ${out}.json)` : ''} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { FaceError } from '@face/core';
 import { compose, randomHorizontalFlip } from '@face/data';
 import {
   HEAD_KINDS,
@@ -228,6 +230,12 @@ async function train(v: Values, io: Io): Promise<number> {
     );
   const synthetic = syntheticOptions(name, v);
   const log = v.quiet ? () => {} : io.out;
+  // --resume never starts over: a missing folder is refused before anything is built (or created).
+  const nothingToResume = () =>
+    new FaceError(
+      `nothing to resume in ${out}: no checkpoint; run without --resume to start a new run`,
+    );
+  if (v.resume && !existsSync(out)) throw nothingToResume();
 
   await backendFromFlags(name, v, { out: log, err: io.err });
   const backbone = await buildBackbone(stringFlag(name, v, 'backbone') as BackboneName, {
@@ -309,7 +317,8 @@ async function train(v: Values, io: Io): Promise<number> {
   };
   const miner = stringFlag(name, v, 'miner') as MinerKind;
   let fit: () => Promise<FitResult[]>;
-  let resume: () => Promise<unknown>;
+  /** The checkpoints found, and whether there was any (the sequential recipe: one per phase). */
+  let resume: () => Promise<{ info: unknown; found: boolean }>;
   let dispose: () => void;
   if (recipe === 'sequential') {
     const run = sequentialRecipe({
@@ -335,7 +344,10 @@ async function train(v: Values, io: Io): Promise<number> {
       },
     });
     fit = async () => Object.values(await run.fit()).filter((r): r is FitResult => r !== null);
-    resume = () => run.resume();
+    resume = async () => {
+      const info = await run.resume();
+      return { info, found: info.phase1 !== null || info.phase2 !== null };
+    };
     dispose = () => run.dispose();
   } else {
     const run =
@@ -372,12 +384,17 @@ async function train(v: Values, io: Io): Promise<number> {
               center: stringFlag(name, v, 'loss') === 'triplet' ? false : { lambda: 0.01 },
             });
     fit = async () => [await run.fit()];
-    resume = () => run.resume();
+    resume = async () => {
+      const info = await run.resume();
+      return { info, found: info !== null };
+    };
     dispose = () => run.dispose();
   }
   try {
     if (v.resume) {
-      const info = await resume();
+      const { info, found } = await resume();
+      // An empty folder, or one with logs or a model but no checkpoint: never a silent fresh start.
+      if (!found) throw nothingToResume();
       log(
         `resume: ${JSON.stringify(info, (key, value) => (key === 'fingerprint' || key === 'metrics' ? undefined : value))}`,
       );
