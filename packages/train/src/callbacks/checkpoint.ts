@@ -1,7 +1,6 @@
 import { FaceError, InvalidArgumentError, checkInteger, checkOneOf } from '@face/core';
-import { errorWithPath } from '@face/layers';
 import type { CheckpointManager } from '../checkpoint/manager';
-import type { Callback, TrainerHandle } from './callback';
+import type { Callback } from './callback';
 
 export interface CheckpointCallbackOptions {
   /** Save after every N-th epoch (0: never at epoch ends). */
@@ -32,14 +31,6 @@ export function checkpointCallback(
   checkInteger(fn, 'everyEpochs', everyEpochs, { min: 0 });
   checkInteger(fn, 'everySteps', everySteps, { min: 0 });
   checkOneOf(fn, 'onExisting', onExisting, ['error', 'overwrite'] as const);
-  // A failed write on an open file names no file: name the checkpoint folder at least.
-  const save = async (trainer: TrainerHandle, metrics: Record<string, number>) => {
-    try {
-      await trainer.saveCheckpoint(manager, metrics);
-    } catch (err) {
-      throw errorWithPath(err, manager.directory);
-    }
-  };
   return {
     name: `checkpoint:${manager.directory}`,
     order: 10,
@@ -64,11 +55,12 @@ export function checkpointCallback(
         const { metrics, ...rest } = logs;
         const flat: Record<string, number> = { ...metrics };
         for (const [k, v] of Object.entries(rest)) if (typeof v === 'number') flat[k] = v;
-        await save(trainer, flat);
+        await trainer.saveCheckpoint(manager, flat);
       }
     },
     async onEpochEnd(logs, trainer) {
-      if (everyEpochs > 0 && (logs.epoch + 1) % everyEpochs === 0) await save(trainer, { ...logs });
+      if (everyEpochs > 0 && (logs.epoch + 1) % everyEpochs === 0)
+        await trainer.saveCheckpoint(manager, { ...logs });
     },
   };
 }
