@@ -316,7 +316,12 @@ export class RecipeRun {
       }
     }
     if (this.manager)
-      callbacks.push(checkpointCallback(this.manager, { everySteps: ck.everySteps ?? 0 }));
+      callbacks.push(
+        namingErrors(
+          checkpointCallback(this.manager, { everySteps: ck.everySteps ?? 0 }),
+          this.manager.directory,
+        ),
+      );
     if (o.progress)
       callbacks.push(
         progressBar({ epochs: this.epochs, ...(o.progress === true ? {} : o.progress) }),
@@ -493,7 +498,10 @@ async function runOutputs(out: string, modelDir: string | null): Promise<string[
   return found;
 }
 
-/** `callback`, whose Node I/O errors name `path` when they name no file (a failed write). */
+/**
+ * `callback`, whose Node I/O errors name `path` when they name no file (a failed write on an open
+ * file), so the CLI's one line says where.
+ */
 function namingErrors(callback: Callback, path: string): Callback {
   const wrapped: Record<string, unknown> = { ...callback };
   for (const [key, hook] of Object.entries(callback))
