@@ -95,7 +95,8 @@ function tripletTerm(options: object | undefined, context: MetricLossContext): M
     if (!minerNames().includes(given))
       throw new InvalidArgumentError(fn, `${at}.miner`, given, `one of ${minerNames().join(', ')}`);
     miner = getMiner(given).create({ distance: dist, lossMargin: margin });
-  } else miner = given;
+  } else if (given && typeof (given as TripletMiner).mine === 'function') miner = given;
+  else throw new InvalidArgumentError(fn, `${at}.miner`, given, 'a miner name or a TripletMiner');
   return {
     loss: (e, y) => tripletLoss(e, y, { margin, miner, distance: dist, softMargin }),
     variables: [],

@@ -1,15 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, Rng, checkInteger, checkNumber, checkOneOf } from '@face/core';
+import { InvalidArgumentError, Rng, checkInteger, checkNumber } from '@face/core';
 import {
-  ArcFace,
-  CombinedMargin,
-  CosFace,
+  MARGIN_HEAD_KEYS,
   MarginHead,
-  NormalizedSoftmax,
-  SphereFace,
   crossEntropy,
+  getMarginHead,
   marginHeadFromConfig,
   serializeMarginHead,
+  watchMarginHeads,
+  type MarginHeadName,
   type SerializedMarginHead,
 } from '@face/losses';
 import type { JsonValue } from '../json';
@@ -21,7 +20,7 @@ import type { NamedVariable } from '../variables';
  * stable names (`head/...`), whatever the process, so checkpoints match across runs.
  */
 export interface ClassifierHead {
-  /** `'linear'`, or a margin head's class name (`'ArcFace'`, `'NormalizedSoftmax'`, ...). */
+  /** `'linear'`, or a margin head's serialized class name (`'ArcFace'`, `'NormalizedSoftmax'`, ...). */
   readonly kind: string;
   readonly embeddingDim: number;
   readonly numClasses: number;
@@ -44,16 +43,18 @@ export interface ClassifierHead {
   dispose(): void;
 }
 
-/** Names of the heads the recipes build from a string (CLI `--head`). */
-export const HEAD_KINDS = [
-  'linear',
-  'cosine',
-  'arcface',
-  'cosface',
-  'sphereface',
-  'combined',
-] as const;
-export type HeadKind = (typeof HEAD_KINDS)[number];
+/** A head's name: `'linear'` or a registered margin head's (`'arcface'`, `'cosine'`, ...). */
+export type HeadKind = 'linear' | MarginHeadName;
+
+const kinds: HeadKind[] = ['linear'];
+watchMarginHeads((name) => kinds.push(name));
+
+/**
+ * Names of the heads the recipes build from a string (CLI `--head`): `'linear'`, then every margin
+ * head of @face/losses's registry. A live array: a head registered later (`registerMarginHead`)
+ * appears in it.
+ */
+export const HEAD_KINDS: readonly HeadKind[] = kinds;
 
 /** Options of {@link classifierHead}: sizes, plus the margin head's own settings. */
 export interface ClassifierHeadOptions {
@@ -206,12 +207,20 @@ export class MarginClassifier implements ClassifierHead {
 }
 
 /**
- * A head by name: `'linear'`; `'cosine'` (NormFace's normalized softmax, `s cos(theta)`);
- * `'arcface'`, `'cosface'`, `'sphereface'`, `'combined'` (margin heads of @face/losses).
+ * A head by name: `'linear'`, or a margin head of @face/losses's registry (`'cosine'`: NormFace's
+ * normalized softmax, `s cos(theta)`; `'arcface'`, `'cosface'`, `'sphereface'`, `'combined'`, and
+ * any head registered with `registerMarginHead`). `scale` and `margin` go to the heads whose
+ * options include them (the registered class's `configKeys`); given to another head they throw.
  */
 export function classifierHead(kind: HeadKind, options: ClassifierHeadOptions): ClassifierHead {
   const fn = 'classifierHead';
-  checkOneOf(fn, 'kind', kind, HEAD_KINDS);
+  if (!HEAD_KINDS.includes(kind))
+    throw new InvalidArgumentError(
+      fn,
+      'kind',
+      kind,
+      `one of ${HEAD_KINDS.map((k) => `'${k}'`).join(', ')}`,
+    );
   const {
     embeddingDim,
     numClasses,
@@ -221,41 +230,33 @@ export function classifierHead(kind: HeadKind, options: ClassifierHeadOptions): 
   } = options ?? ({} as ClassifierHeadOptions);
   if (scale !== undefined) checkNumber(fn, 'options.scale', scale, { min: 0, exclusiveMin: true });
   if (margin !== undefined) checkNumber(fn, 'options.margin', margin, { min: 0 });
-  if (kind === 'linear' || kind === 'sphereface') {
-    // Neither has a scale: linear logits are unscaled, SphereFace scales by the feature norm.
-    if (scale !== undefined)
+  const entry = kind === 'linear' ? null : getMarginHead(kind);
+  // Linear logits are unscaled and have no margin; a margin head says what it takes.
+  const takes = entry?.configKeys ?? [];
+  for (const [option, value] of [
+    ['scale', scale],
+    ['margin', margin],
+  ] as const) {
+    if (value !== undefined && !takes.includes(option)) {
+      const own = takes.filter((k) => !(MARGIN_HEAD_KEYS as readonly string[]).includes(k));
       throw new InvalidArgumentError(
         fn,
-        'options.scale',
-        scale,
-        `undefined: '${kind}' has no scale`,
+        `options.${option}`,
+        value,
+        `undefined: '${kind}' has no ${option} (its options: ${own.join(', ') || 'none'})`,
       );
+    }
   }
-  if (kind === 'linear' || kind === 'cosine' || kind === 'combined') {
-    if (margin !== undefined)
-      throw new InvalidArgumentError(
-        fn,
-        'options.margin',
-        margin,
-        `undefined: '${kind}' has ${kind === 'combined' ? 'three margins (build CombinedMargin yourself)' : 'no margin'}`,
-      );
-  }
-  if (kind === 'linear') return new LinearClassifier(embeddingDim, numClasses, seed);
-  const s = scale !== undefined ? { scale } : {};
-  const m = margin !== undefined ? { margin } : {};
-  const base = { embeddingDim, numClasses, seed };
-  switch (kind) {
-    case 'cosine':
-      return new MarginClassifier(new NormalizedSoftmax({ ...base, ...s }));
-    case 'arcface':
-      return new MarginClassifier(new ArcFace({ ...base, ...s, ...m }));
-    case 'cosface':
-      return new MarginClassifier(new CosFace({ ...base, ...s, ...m }));
-    case 'sphereface':
-      return new MarginClassifier(new SphereFace({ ...base, ...m }));
-    default:
-      return new MarginClassifier(new CombinedMargin({ ...base, ...s }));
-  }
+  if (!entry) return new LinearClassifier(embeddingDim, numClasses, seed);
+  return new MarginClassifier(
+    entry.create({
+      embeddingDim,
+      numClasses,
+      seed,
+      ...(scale !== undefined ? { scale } : {}),
+      ...(margin !== undefined ? { margin } : {}),
+    }),
+  );
 }
 
 /** Rebuilds a head from {@link ClassifierHead.toJson} (fresh weights: assign them after). */

@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkInteger, checkNumber } from '@face/core';
-import { jointLoss, tripletLoss } from '@face/losses';
+import { getMetricLoss, jointLoss } from '@face/losses';
 import { batchAccuracy, recipeState, resolveHead } from './classification';
 import type { ClassifierHead, HeadKind } from './heads';
-import { pkSampler, resolveMiner, tripletDistance, type TripletOptions } from './pk';
+import { pkSampler, type TripletOptions } from './pk';
 import { RecipeRun, backboneEmbeddingDim, checkTrainSet, type RecipeOptions } from './run';
 
 export interface JointRecipeOptions extends RecipeOptions {
@@ -45,7 +45,11 @@ export function jointRecipe(options: JointRecipeOptions): RecipeRun {
     seed,
     ...o.headOptions,
   });
-  const miner = resolveMiner(fn, o.triplet?.miner ?? 'batch-hard', margin);
+  // The registry's triplet term: batch-hard by default, on L2-normalized embeddings.
+  const triplet = getMetricLoss('triplet').create(
+    { margin, miner: o.triplet?.miner ?? 'batch-hard' },
+    { embeddingDim, numClasses, fn, argument: 'triplet' },
+  );
   type Input = { embeddings: tf.Tensor2D; labels: Int32Array };
   const objective = jointLoss<Input>([
     {
@@ -56,8 +60,7 @@ export function jointRecipe(options: JointRecipeOptions): RecipeRun {
     {
       name: 'triplet',
       weight: w2,
-      loss: (b) =>
-        tripletLoss(b.embeddings, b.labels, { margin, miner, distance: tripletDistance() }),
+      loss: (b) => triplet.loss(b.embeddings, b.labels),
     },
   ]);
   return new RecipeRun(fn, o, {

@@ -1,17 +1,13 @@
 import { InvalidArgumentError, checkInteger } from '@face/core';
 import { PKSampler, countsPerIdentity, type FaceDataset } from '@face/data';
-import {
-  allTripletsMiner,
-  batchHardMiner,
-  distance,
-  hardTripletsMiner,
-  semiHardTripletsMiner,
-  type Distance,
-  type TripletMiner,
-} from '@face/losses';
+import { minerNames, type MinerName, type TripletMiner } from '@face/losses';
 
-export const MINER_KINDS = ['batch-hard', 'semi-hard', 'hard', 'all'] as const;
-export type MinerKind = (typeof MINER_KINDS)[number];
+/**
+ * Names of the triplet miners (CLI `--miner`): @face/losses's miner registry, a live array that
+ * later `registerMiner` calls extend.
+ */
+export const MINER_KINDS: readonly MinerKind[] = minerNames();
+export type MinerKind = MinerName;
 
 /** Triplet loss settings of the joint and metric recipes. */
 export interface TripletOptions {
@@ -19,30 +15,6 @@ export interface TripletOptions {
   margin?: number;
   /** How triplets are mined in each P x K batch. Default 'batch-hard' (Hermans et al. 2017). */
   miner?: MinerKind | TripletMiner;
-}
-
-/** Euclidean distance of L2-normalized embeddings: the scale-free space triplet margins assume. */
-export const tripletDistance = (): Distance => distance('euclidean', { normalize: true });
-
-export function resolveMiner(
-  fn: string,
-  miner: MinerKind | TripletMiner,
-  margin: number,
-): TripletMiner {
-  if (typeof miner !== 'string') return miner;
-  const d = tripletDistance();
-  switch (miner) {
-    case 'batch-hard':
-      return batchHardMiner({ distance: d });
-    case 'semi-hard':
-      return semiHardTripletsMiner({ margin, distance: d });
-    case 'hard':
-      return hardTripletsMiner({ distance: d });
-    case 'all':
-      return allTripletsMiner({ distance: d });
-    default:
-      throw new InvalidArgumentError(fn, 'triplet.miner', miner, MINER_KINDS.join(', '));
-  }
 }
 
 /**
