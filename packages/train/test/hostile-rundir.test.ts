@@ -15,7 +15,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FaceError } from '@face/core';
 import { ImageDecodeError, type FaceDataset } from '@face/data';
-import { classificationRecipe, sequentialRecipe, type Callback } from '@face/train';
+import {
+  classificationRecipe,
+  nodeStorage,
+  sequentialRecipe,
+  type Callback,
+  type CheckpointStorage,
+} from '@face/train';
 import { tinyBackbone, tinyData } from './helpers/tiny';
 
 const root = mkdtempSync(join(tmpdir(), 'face-train-hostile-rundir-'));
@@ -23,7 +29,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const data = tinyData({ identities: 6, unseen: 2, images: 6, pairs: 4 });
 
-function classification(out: string, train: FaceDataset = data.train, callbacks: Callback[] = []) {
+function classification(
+  out: string,
+  train: FaceDataset = data.train,
+  callbacks: Callback[] = [],
+  storage?: CheckpointStorage,
+) {
   const backbone = tinyBackbone({ filters: [4, 8], embeddingDim: 8 });
   const run = classificationRecipe({
     backbone,
@@ -32,7 +43,7 @@ function classification(out: string, train: FaceDataset = data.train, callbacks:
     batchSize: 8,
     seed: 3,
     out,
-    checkpoint: { everySteps: 2 },
+    checkpoint: { everySteps: 2, ...(storage ? { storage } : {}) },
     callbacks,
   });
   return Object.assign(run, {
@@ -228,5 +239,25 @@ describe('skipped training images are recorded in the run directory', () => {
     run.close();
     expect(readFileSync(join(out, 'log.jsonl'), 'utf8')).not.toContain('skipped_images');
     expect(existsSync(join(out, 'skipped-images.json'))).toBe(false);
+  });
+});
+
+describe('a failed write names its file', () => {
+  it('a write on an open file fails without a path: the error names the checkpoint folder', async () => {
+    const out = join(root, 'enospc');
+    const storage: CheckpointStorage = {
+      ...nodeStorage(),
+      writeFile: () =>
+        Promise.reject(
+          Object.assign(new Error('ENOSPC: no space left on device, write'), {
+            code: 'ENOSPC',
+            syscall: 'write',
+          }),
+        ),
+    };
+    const run = classification(out, data.train, [], storage);
+    const error = await run.fit().catch((err: unknown) => err);
+    run.close();
+    expect(error).toMatchObject({ code: 'ENOSPC', path: join(out, 'checkpoints') });
   });
 });
