@@ -61,10 +61,6 @@ export { convnetTiny, type ConvnetTinyOptions } from './backbones/convnet-tiny';
 
 // Backbones by name: the registry, and the built-ins registered into it
 export {
-  registerBackbone,
-  backboneNames,
-  getBackbone,
-  buildBackbone,
   describeSizeRule,
   INSIGHTFACE_PREPROCESSING,
   type BackboneBuildArgs,
@@ -78,7 +74,8 @@ export {
   type BuiltBackbone,
   type Rgb,
   type SizeRule,
-} from './backbones/registry';
+} from './backbones/spec';
+export { registerBackbone, backboneNames, getBackbone, buildBackbone } from './backbones/registry';
 import './backbones/builtins';
 
 // Saving and loading on Node

@@ -106,7 +106,11 @@ describe('backbone registry', () => {
       inputSizeRule: { multipleOf: 8, min: 8 },
       embeddingSize: 64,
     });
-    expect(Object.isFrozen(getBackbone('iresnet18'))).toBe(true);
+    const frozen = getBackbone('iresnet18');
+    expect(
+      Object.isFrozen(frozen) && Object.isFrozen(frozen.preprocessing.normalization.mean),
+    ).toBe(true);
+    expect(Object.isFrozen(frozen.inputSizeRule) && Object.isFrozen(frozen.options)).toBe(true);
   });
 
   it('builds the small built-ins by name with their default sizes, as their own builders do', async () => {
