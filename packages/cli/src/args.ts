@@ -15,8 +15,16 @@ export interface Flag {
   /** Placeholder in help (`--epochs <n>`). */
   value?: string;
   short?: string;
-  /** Allowed values of a string flag. */
-  choices?: readonly string[];
+  /**
+   * Allowed values of a string flag, or a function giving them when the flag is parsed or shown:
+   * lists that registries extend after this module loads (`--head`, `--miner`) stay current.
+   */
+  choices?: readonly string[] | (() => readonly string[]);
+}
+
+/** A flag's allowed values as they are now (undefined: any value). */
+export function flagChoices(flag: Flag): readonly string[] | undefined {
+  return typeof flag.choices === 'function' ? flag.choices() : flag.choices;
 }
 
 export interface Command {
@@ -68,9 +76,10 @@ export function parseFlags(command: Command, argv: readonly string[]): Values {
   const values: Values = { _: parsed.positionals };
   for (const [name, f] of Object.entries(command.flags)) {
     const v = (parsed.values as Record<string, string | boolean | undefined>)[name] ?? f.default;
-    if (v !== undefined && f.choices && !f.choices.includes(String(v)))
+    const choices = flagChoices(f);
+    if (v !== undefined && choices && !choices.includes(String(v)))
       throw new UsageError(
-        `face ${command.name}: flag --${name} must be one of ${f.choices.join(', ')}, got '${String(v)}'`,
+        `face ${command.name}: flag --${name} must be one of ${choices.join(', ')}, got '${String(v)}'`,
       );
     values[name] = v;
   }
@@ -91,8 +100,9 @@ const HELP_FLAG: Flag = { type: 'boolean', description: 'show this help', short:
 export function helpText(command: Command): string {
   const rows = Object.entries({ ...command.flags, help: HELP_FLAG }).map(([name, f]) => {
     const left = `${f.short ? `-${f.short}, ` : '    '}--${name}${f.type === 'string' ? ` <${f.value ?? 'value'}>` : ''}`;
+    const choices = flagChoices(f);
     const extra = [
-      f.choices ? `one of: ${f.choices.join(', ')}` : '',
+      choices ? `one of: ${choices.join(', ')}` : '',
       f.default !== undefined && f.default !== false ? `default: ${String(f.default)}` : '',
     ]
       .filter(Boolean)
