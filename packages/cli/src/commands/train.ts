@@ -70,7 +70,7 @@ export const trainCommand: Command = {
       description:
         "classifier head (default: linear; arcface for the sequential recipe's margin phase)",
       value: 'name',
-      choices: HEAD_KINDS,
+      choices: () => HEAD_KINDS,
     },
     loss: {
       type: 'string',
@@ -108,7 +108,7 @@ export const trainCommand: Command = {
       description: 'joint/metric: triplet mining',
       default: 'batch-hard',
       value: 'name',
-      choices: MINER_KINDS,
+      choices: () => MINER_KINDS,
     },
     optimizer: {
       type: 'string',
