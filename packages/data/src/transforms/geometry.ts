@@ -29,6 +29,7 @@ export function resize(
   };
   return {
     name: `resize(${String(size)})`,
+    spec: { kind: 'resize', size: fixed ? [fixed[0], fixed[1]] : (size as number), method },
     apply(images) {
       checkBatch(fn, images);
       const [, h, w] = images.shape;
@@ -143,6 +144,7 @@ export function centerCrop(size: number | readonly [number, number]): Transform 
   const [ch, cw] = readSize('centerCrop', size);
   return {
     name: `centerCrop(${String(size)})`,
+    spec: { kind: 'centerCrop', size: typeof size === 'number' ? size : [ch, cw] },
     apply(images) {
       checkBatch('centerCrop', images);
       return tf.tidy(() => {

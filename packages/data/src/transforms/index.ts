@@ -1,4 +1,12 @@
-export { type Transform, type PixelImage, compose, applyTransform } from './transform';
+export {
+  type Transform,
+  type TransformSpec,
+  type SizeSpec,
+  type PixelImage,
+  compose,
+  applyTransform,
+} from './transform';
+export { transformFromSpec } from './spec';
 export {
   resize,
   centerCrop,

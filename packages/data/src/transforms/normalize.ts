@@ -39,8 +39,12 @@ export function normalize(options: NormalizeOptions = {}): Transform {
     typeof v === 'number' ? v : v.length === 1 ? v[0] : v[c];
   const scale = [0, 1, 2].map((c) => 1 / (255 * channel(std, c)));
   const shift = [0, 1, 2].map((c) => channel(mean, c) / channel(std, c));
+  const rgb = (v: number | readonly number[]) =>
+    [0, 1, 2].map((c) => channel(v, c)) as [number, number, number];
   return {
     name: 'normalize',
+    // Per channel: a scalar or a one-entry list applies to all three, with the same numbers.
+    spec: { kind: 'normalize', mean: rgb(mean), std: rgb(std) },
     applyToPixels(image) {
       const out = pixelImage(image.height, image.width);
       for (let i = 0; i < out.data.length; i++)

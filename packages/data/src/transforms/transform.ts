@@ -25,7 +25,23 @@ export interface Transform {
   readonly name: string;
   apply(images: tf.Tensor4D, rngs: readonly Rng[]): tf.Tensor4D;
   applyToPixels?(image: PixelImage, rng: Rng): PixelImage;
+  /**
+   * What the transform is, as JSON that `transformFromSpec` rebuilds it from (the deterministic
+   * built-ins: `normalize`, `resize`, `centerCrop`, and `compose` of them). Absent on a transform
+   * that cannot be saved (a caller's own function, a random augmentation).
+   */
+  readonly spec?: TransformSpec;
 }
+
+/** A size as the geometry transforms take it: a number, or `[height, width]`. */
+export type SizeSpec = number | [number, number];
+
+/** A saved transform: plain JSON, rebuilt by `transformFromSpec`. */
+export type TransformSpec =
+  | { kind: 'normalize'; mean: [number, number, number]; std: [number, number, number] }
+  | { kind: 'resize'; size: SizeSpec; method: 'bilinear' | 'nearest' }
+  | { kind: 'centerCrop'; size: SizeSpec }
+  | { kind: 'compose'; transforms: TransformSpec[] };
 
 /** Asserts a `[N, H, W, 3]` batch and one generator per image. */
 export function checkBatch(fn: string, images: tf.Tensor, rngs?: readonly Rng[]): void {
@@ -50,8 +66,14 @@ export function compose(transforms: readonly Transform[]): Transform {
       throw new InvalidArgumentError('compose', `transforms[${i}]`, t, 'a Transform');
     }
   });
+  // Saveable when every step is.
+  const specs = transforms.map((t) => t.spec);
+  const spec: TransformSpec | null = specs.every((x) => x !== undefined)
+    ? { kind: 'compose', transforms: specs as TransformSpec[] }
+    : null;
   const composed: Transform = {
     name: `compose(${transforms.map((t) => t.name).join(', ')})`,
+    ...(spec ? { spec } : {}),
     apply(images, rngs) {
       checkBatch('compose', images, rngs);
       if (transforms.length === 0) return tf.clone(images);
