@@ -38,3 +38,4 @@ export {
   type ModelFolder,
   type ModelFileStat,
 } from './model-files-node';
+export { Registry } from './registry';

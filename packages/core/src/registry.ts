@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@face/core';
+import { InvalidArgumentError } from './errors';
 
 /**
  * Names -> entries, in the style of tfjs's `serialization.registerClass`: one `register` call per

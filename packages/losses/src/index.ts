@@ -10,7 +10,6 @@ export {
 } from './distances';
 
 // Registries: one per kind (margin heads, miners, metric losses), names in one spelling
-export { Registry } from './registry';
 
 // Shared types
 export type { Labels } from './util/labels';

@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { checkInteger, InvalidArgumentError, ShapeError } from '@face/core';
+import { checkInteger, InvalidArgumentError, Registry, ShapeError } from '@face/core';
 import {
   checkPreprocessing,
   checkRule,
@@ -17,7 +17,7 @@ import {
 
 const ANY_SIZE: SizeRule = { multipleOf: 1, min: 1 };
 const COMMON_OPTIONS = ['inputSize', 'embeddingSize', 'seed'];
-const registry = new Map<string, BackboneEntry>();
+const registry = new Registry<BackboneEntry>('backbone', 'getBackbone', 'registerBackbone');
 
 /**
  * Registers a backbone under `name`, in the style of tfjs's `registerClass`: afterwards
@@ -28,8 +28,6 @@ export function registerBackbone<O = object>(
   definition: BackboneDefinition<O>,
 ): void {
   const fn = 'registerBackbone';
-  if (typeof name !== 'string' || name.length === 0)
-    throw new InvalidArgumentError(fn, 'name', name, 'a non-empty string');
   if (registry.has(name))
     throw new InvalidArgumentError(fn, 'name', name, 'a name not registered yet');
   if (typeof definition?.build !== 'function')
@@ -77,7 +75,8 @@ export function registerBackbone<O = object>(
     options,
     build: definition.build,
   };
-  registry.set(name, deepFreeze(entry) as BackboneEntry);
+  // Registry.register checks the name's spelling (and, again, that it is free).
+  registry.register(name, deepFreeze(entry) as BackboneEntry);
 }
 
 // The facts are shared by every caller: nobody may change them for the others.
@@ -88,18 +87,18 @@ function deepFreeze<T>(value: T): T {
 
 /** The registered names, in registration order (the built-ins first). */
 export function backboneNames(): string[] {
-  return [...registry.keys()];
+  return [...registry.names];
 }
 
 function entryOf(fn: string, name: unknown): BackboneEntry {
-  const entry = typeof name === 'string' ? registry.get(name) : undefined;
-  if (!entry) {
-    const names = backboneNames()
-      .map((n) => `'${n}'`)
-      .join(', ');
-    throw new InvalidArgumentError(fn, 'name', name, `a registered backbone: one of ${names}`);
-  }
-  return entry;
+  if (!registry.has(name))
+    throw new InvalidArgumentError(
+      fn,
+      'name',
+      name,
+      `a registered backbone: one of ${registry.describe()}`,
+    );
+  return registry.get(name);
 }
 
 /** The registered backbone `name` (its facts and `build`); throws for an unknown name. */

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@face/core';
-import { Registry } from '../registry';
+import { Registry } from '@face/core';
 import { ArcFace } from './arcface';
 import type { MarginHead, MarginHeadConfig } from './base';
 import { CombinedMargin } from './combined-margin';

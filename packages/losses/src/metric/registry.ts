@@ -3,7 +3,7 @@ import { checkBoolean, checkNumber, checkOptions, InvalidArgumentError } from '@
 import { distance, type Distance, type DistanceKind, resolveDistance } from '../distances';
 import { getMiner, minerNames, type MinerName } from '../miners/registry';
 import type { TripletMiner } from '../miners/types';
-import { Registry } from '../registry';
+import { Registry } from '@face/core';
 import { CenterLoss } from './center';
 import { contrastiveLoss } from './contrastive';
 import { tripletLoss } from './triplet';

@@ -1,5 +1,5 @@
 import type { Distance, DistanceKind } from '../distances';
-import { Registry } from '../registry';
+import { Registry } from '@face/core';
 import { allTripletsMiner } from './all';
 import { batchHardMiner } from './batch-hard';
 import { hardTripletsMiner } from './hard';
