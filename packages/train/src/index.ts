@@ -162,9 +162,18 @@ export {
   loadFaceModel,
   readableFaceModelDir,
   FACE_MODEL_FILE,
+  faceModelSpecFromJson,
   type FaceModel,
   type FaceModelManifest,
 } from './recipes/face-model';
+export {
+  preprocessOf,
+  preprocessSpec,
+  DEFAULT_NORMALIZATION,
+  type FaceModelSpec,
+  type FaceModelInput,
+  type Rgb,
+} from './recipes/face-model-spec';
 
 // Evaluation
 export {

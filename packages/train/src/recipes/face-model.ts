@@ -8,14 +8,33 @@ import {
   requireObject,
   type ModelFolder,
 } from '@face/core';
+import type { Transform } from '@face/data';
 import { errorWithPath, loadModel, saveModel } from '@face/layers';
 import type { JsonValue } from '../json';
+import {
+  DEFAULT_NORMALIZATION,
+  checkInputSpec,
+  inputSpecOf,
+  preprocessOf,
+  specOfFields,
+  type FaceModelInput,
+  type FaceModelSpec,
+} from './face-model-spec';
 import { classifierHeadFromJson, type ClassifierHead } from './heads';
 
-/** `face-model.json`: what a saved face model is, beside `backbone/` and `head.bin`. */
+/**
+ * `face-model.json`: what a saved face model is, beside `backbone/` and `head.bin`. Version 2
+ * adds `backbone` and `preprocessing`; version 1 (without them) still loads, its preprocessing
+ * inferred from `meta.backbone` as `face eval` did. `loadFaceModel` assembles a
+ * {@link FaceModelSpec} from these fields (each fact stored once).
+ */
 export interface FaceModelManifest {
   format: 'face-model';
-  version: 1;
+  version: 1 | 2;
+  /** The backbone's registered name (version 2). */
+  backbone?: { name: string };
+  /** What images go through before the backbone, but the size (`imageSize`) (version 2). */
+  preprocessing?: Omit<FaceModelInput, 'size'>;
   /** Side of the square input images. */
   imageSize: number | null;
   embeddingDim: number;
@@ -36,6 +55,13 @@ export interface FaceModel {
   backbone: LayersModel;
   head: ClassifierHead | null;
   manifest: FaceModelManifest;
+  /** What the model is (for a version-1 file: its preprocessing as `face eval` inferred it). */
+  spec: FaceModelSpec;
+  /**
+   * The evaluation preprocessing it was saved with, ready to use: resize/crop to the input size,
+   * then its normalization (`preprocessOf(spec.input)`), on 0..255 images of any size.
+   */
+  preprocess: Transform;
 }
 
 const fs = () => import('node:fs/promises');
@@ -113,11 +139,21 @@ export async function saveFaceModel(
     head = null,
     classNames,
     meta = {},
+    input,
+    backboneName,
   }: {
     backbone: LayersModel;
     head?: ClassifierHead | null;
     classNames?: readonly string[];
     meta?: Record<string, JsonValue>;
+    /**
+     * The preprocessing its images need: an input spec, or the evaluation transform to read it
+     * from (built from @face/data's saveable steps; a transform without a `spec` is refused).
+     * Default: the library's, `normalize()` at the backbone's input size.
+     */
+    input?: FaceModelInput | Transform;
+    /** The backbone's registered name. Default `meta.backbone`, else `backbone.name`. */
+    backboneName?: string;
   },
 ): Promise<void> {
   const fn = 'saveFaceModel';
@@ -125,8 +161,7 @@ export async function saveFaceModel(
     throw new InvalidArgumentError(fn, 'dir', dir, 'a directory path');
   if (!backbone || typeof backbone.save !== 'function')
     throw new InvalidArgumentError(fn, 'backbone', backbone, 'a tfjs-layers model');
-  const outShape = backbone.outputs[0].shape;
-  const inShape = backbone.inputs[0].shape;
+  const spec = faceModelSpecOf(fn, { backbone, head, classNames, meta, input, backboneName });
   const f = await fs();
   const clean = dir.replace(/[\\/]+$/, '');
   await recoverModelDir(clean);
@@ -150,13 +185,16 @@ export async function saveFaceModel(
     const bin = new Uint8Array(offset);
     chunks.reduce((at, c) => (bin.set(c, at), at + c.byteLength), 0);
     await write(`${temp}/head.bin`, bin);
+    const { size, ...preprocessing } = spec.input;
     const manifest: FaceModelManifest = {
       format: 'face-model',
-      version: 1,
-      imageSize: typeof inShape[1] === 'number' ? inShape[1] : null,
-      embeddingDim: outShape[outShape.length - 1] as number,
-      classNames: head ? [...(classNames ?? [])] : null,
-      head: head?.toJson() ?? null,
+      version: 2,
+      backbone: { name: spec.backbone.name },
+      imageSize: size,
+      preprocessing,
+      embeddingDim: spec.embedding.size,
+      classNames: spec.classNames,
+      head: spec.head,
       headWeights: weights,
       headState: head?.getState() ?? null,
       meta,
@@ -189,6 +227,58 @@ export async function saveFaceModel(
   }
 }
 
+/** The spec `saveFaceModel` writes; a preprocessing it cannot record is refused before any write. */
+function faceModelSpecOf(
+  fn: string,
+  o: {
+    backbone: LayersModel;
+    head: ClassifierHead | null;
+    classNames?: readonly string[];
+    meta: Record<string, JsonValue>;
+    input?: FaceModelInput | Transform;
+    backboneName?: string;
+  },
+): FaceModelSpec {
+  const inShape = o.backbone.inputs[0].shape;
+  const outShape = o.backbone.outputs[0].shape;
+  const side = inShape[1] === inShape[2] ? inShape[1] : null;
+  const embeddingSize = outShape[outShape.length - 1] as number;
+  let input: FaceModelInput;
+  if (o.input === undefined || typeof (o.input as Transform).apply === 'function') {
+    if (typeof side !== 'number')
+      throw new InvalidArgumentError(
+        fn,
+        'input',
+        o.input,
+        `an input spec { size, resize, crop, normalization }: the backbone's input [${inShape.join(', ')}] is not a fixed square`,
+      );
+    input =
+      o.input === undefined
+        ? { size: side, resize: null, crop: null, normalization: DEFAULT_NORMALIZATION }
+        : inputSpecOf(fn, 'input', o.input as Transform, side);
+  } else {
+    input = checkInputSpec(o.input, (entry, expected, value) => {
+      throw new InvalidArgumentError(fn, entry, value, expected);
+    });
+    if (side !== null && input.size !== side)
+      throw new InvalidArgumentError(
+        fn,
+        'input.size',
+        input.size,
+        `the backbone's input size ${side}`,
+      );
+  }
+  const name =
+    o.backboneName ?? (typeof o.meta.backbone === 'string' ? o.meta.backbone : o.backbone.name);
+  return {
+    backbone: { name, config: { inputSize: input.size, embeddingSize } },
+    input,
+    embedding: { size: embeddingSize },
+    head: o.head?.toJson() ?? null,
+    classNames: o.head ? [...(o.classNames ?? [])] : null,
+  };
+}
+
 /** Product of a shape's dimensions, or NaN when one is not an integer >= 0. */
 const elements = (shape: unknown): number =>
   Array.isArray(shape) && shape.length <= 8 && shape.every((d) => Number.isSafeInteger(d) && d >= 0)
@@ -196,13 +286,16 @@ const elements = (shape: unknown): number =>
     : NaN;
 
 /** Checks `face-model.json`'s fields (a hostile or damaged file gets a ModelFileError). */
-function checkFaceModelManifest(file: string, json: unknown): FaceModelManifest {
+function checkFaceModelManifest(
+  file: string,
+  json: unknown,
+): FaceModelManifest & { spec: FaceModelSpec } {
   const m = requireObject(file, null, json);
   const bad = (entry: string, expected: string): never => {
     throw new ModelFileError(file, entry, 'manifest', `must be ${expected}`);
   };
-  if (m.format !== 'face-model' || m.version !== 1)
-    bad('format', "'face-model' with version 1 (not a face model folder?)");
+  if (m.format !== 'face-model' || (m.version !== 1 && m.version !== 2))
+    bad('format', "'face-model' with version 1 or 2 (not a face model folder?)");
   const isDim = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
   if (!isDim(m.embeddingDim)) bad('embeddingDim', 'an integer > 0');
   if (m.imageSize !== null && !isDim(m.imageSize)) bad('imageSize', 'null or an integer > 0');
@@ -219,7 +312,17 @@ function checkFaceModelManifest(file: string, json: unknown): FaceModelManifest 
       bad(`headWeights[${i}]`, '{ name, shape, offset, byteLength }');
   });
   requireObject(file, 'meta', m.meta);
-  return m as unknown as FaceModelManifest;
+  const spec = specOfFields(file, m as unknown as FaceModelManifest);
+  return { ...(m as unknown as FaceModelManifest), spec };
+}
+
+/**
+ * The spec of a parsed `face-model.json` of either version (version 1: with the preprocessing
+ * `face eval` inferred for it), checked: what a browser needs, with `preprocessOf(spec.input)`,
+ * beside `tf.loadLayersModel` of `backbone/model.json`. `file` names the file in errors.
+ */
+export function faceModelSpecFromJson(json: unknown, file = FACE_MODEL_FILE): FaceModelSpec {
+  return checkFaceModelManifest(file, json).spec;
 }
 
 /**
@@ -292,7 +395,7 @@ export async function loadFaceModel(dir: string): Promise<FaceModel> {
       `a saved face model (cannot read ${FACE_MODEL_FILE}: ${err.reason})`,
     );
   }
-  const manifest = checkFaceModelManifest(file, json);
+  const { spec, ...manifest } = checkFaceModelManifest(file, json);
   await folder.stat('backbone', 'backbone', { directory: true, from: file });
   let bin: Uint8Array | null = null;
   if (manifest.head !== null) {
@@ -324,5 +427,5 @@ export async function loadFaceModel(dir: string): Promise<FaceModel> {
     backbone.dispose();
     throw err;
   }
-  return { backbone, head, manifest };
+  return { backbone, head, manifest, spec, preprocess: preprocessOf(spec.input) };
 }

@@ -39,6 +39,7 @@ import { Trainer, type LossFn } from '../trainer/trainer';
 import { modelState, namedVariables, type ModelLike, type NamedVariable } from '../variables';
 import { errorWithPath } from '@face/layers';
 import { saveFaceModel } from './face-model';
+import { checkInputSpec, inputSpecOf, type FaceModelInput } from './face-model-spec';
 import { acquireRunLock, type RunLock } from './run-lock';
 import { SKIPPED_IMAGES_FILE, skippedImages } from './skipped-images';
 import type { ClassifierHead } from './heads';
@@ -90,8 +91,16 @@ export interface RecipeOptions {
   epochs: number;
   /** Augmentation + normalization of training images. Default: horizontal flip, then `normalize()`. */
   transform?: Transform;
-  /** Normalization of evaluation images. Default `normalize()`. */
+  /**
+   * Normalization of evaluation images. Default `normalize()`. The saved model records it (see
+   * `input`), so it must be built from @face/data's resize, centerCrop and normalize.
+   */
   evalTransform?: Transform;
+  /**
+   * The preprocessing recorded in the saved model, for an `evalTransform` of your own (which has
+   * no spec to record). Default: read from `evalTransform`.
+   */
+  input?: FaceModelInput;
   optimizer?: OptimizerSpec;
   schedule?: ScheduleSpec | LearningRateSchedule;
   /** Clip gradients by global norm. Default 5 (off with 0). */
@@ -170,6 +179,34 @@ export function backboneInputSize(backbone: Backbone): number | undefined {
   return shape && typeof shape[1] === 'number' ? shape[1] : undefined;
 }
 
+/**
+ * What the saved model records about its preprocessing (`input`, else `evalTransform`). With a
+ * model to save, one it cannot record is refused here, before training, not after it.
+ */
+function savedInput(
+  fn: string,
+  o: RecipeOptions,
+  modelDir: string | null,
+): FaceModelInput | Transform | undefined {
+  const side = backboneInputSize(o.backbone);
+  if (modelDir === null || side === undefined) return o.input ?? o.evalTransform;
+  if (o.input === undefined) {
+    if (o.evalTransform) inputSpecOf(fn, 'evalTransform', o.evalTransform, side);
+    return o.evalTransform;
+  }
+  const input = checkInputSpec(o.input, (entry, expected, value) => {
+    throw new InvalidArgumentError(fn, entry, value, expected);
+  });
+  if (input.size !== side)
+    throw new InvalidArgumentError(
+      fn,
+      'input.size',
+      input.size,
+      `the backbone's input size ${side}`,
+    );
+  return input;
+}
+
 /** Width of the backbone's embedding, when its output shape says. */
 export function backboneEmbeddingDim(fn: string, backbone: Backbone): number {
   const shape = backbone.outputs?.[0]?.shape;
@@ -207,6 +244,8 @@ export class RecipeRun {
   private readonly disposeParts?: () => void;
   private readonly train: FaceDataset;
   private readonly backboneName: string;
+  /** What the saved model records about its preprocessing (checked before training). */
+  private readonly input: FaceModelInput | Transform | undefined;
   private resumed: CheckpointInfo | null = null;
   private resumeCalled = false;
   private lock: RunLock | null = null;
@@ -259,6 +298,7 @@ export class RecipeRun {
     this.out = o.out ?? null;
     this.modelDir =
       o.modelDir === false ? null : (o.modelDir ?? (this.out ? joinPath(this.out, 'model') : null));
+    this.input = savedInput(fn, o, this.modelDir);
     const v = o.validation ?? {};
     if (v.classification && !parts.head)
       throw new InvalidArgumentError(
@@ -468,6 +508,7 @@ export class RecipeRun {
       head: this.head,
       classNames: [...this.train.classNames],
       meta: { recipe: this.recipe, backbone: this.backboneName },
+      ...(this.input !== undefined ? { input: this.input } : {}),
     });
   }
 
