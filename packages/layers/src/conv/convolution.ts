@@ -1,13 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
-import { checkInteger } from '@face/core';
-import {
-  type BaseLayerArgs,
-  channelsLast4d,
-  checkBoolean,
-  singleInput,
-  singleShape,
-} from '../support/layer-support';
+import { checkBoolean, checkInteger } from '@face/core';
+import { type BaseLayerArgs, singleInput, singleShape } from '@face/norms';
+import { channelsLast4d } from '../support/layer-support';
 import { kernelInitializer, type KernelInitializer } from './initializers';
 import { checkPadding, convOutputLength, type Padding } from './padding';
 

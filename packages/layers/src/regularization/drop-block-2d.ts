@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { layers, type LayersModel, type Shape } from '@tensorflow/tfjs-layers';
 import { checkInteger, checkNumber, InvalidArgumentError, Rng } from '@face/core';
-import { type BaseLayerArgs, isTraining, singleInput } from '../support/layer-support';
+import { type BaseLayerArgs, isTraining, singleInput } from '@face/norms';
 import { dropBlock2d, dropBlockSchedule } from './drop-block';
 
 export interface DropBlock2DArgs extends BaseLayerArgs {

@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
 import { ShapeError } from '@face/core';
-
-type LayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
-type Shape = (number | null)[];
+import {
+  type BaseLayerArgs,
+  type LayerShape as Shape,
+  singleInput,
+  singleShape,
+} from '@face/norms';
 
 /**
  * Per-channel affine transform over the last (channels) axis: y = x * gamma + beta.
@@ -38,12 +41,12 @@ export class ChannelAffine extends layers.Layer {
   private gamma: LayerVariable | null = null;
   private beta: LayerVariable | null = null;
 
-  constructor(args: LayerArgs = {}) {
+  constructor(args: BaseLayerArgs = {}) {
     super(args);
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = singleShape(inputShape);
     const channels = shape[shape.length - 1];
     if (channels === null || channels === undefined) {
       throw new ShapeError(
@@ -63,7 +66,7 @@ export class ChannelAffine extends layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const x = singleInput('ChannelAffine', inputs);
     if (!this.gamma || !this.beta) throw new Error('ChannelAffine: call() before build()');
     return channelAffine(x, this.gamma.read() as tf.Tensor1D, this.beta.read() as tf.Tensor1D);
   }

@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import { checkInteger, ShapeError } from '@face/core';
-
-type LayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
-type Shape = (number | null)[];
+import {
+  type BaseLayerArgs,
+  type LayerShape as Shape,
+  singleInput,
+  singleShape,
+} from '@face/norms';
 
 /**
  * Appends zero channels to the last axis until it has `channels`. This is the parameter-free
@@ -28,7 +31,7 @@ export function channelZeroPad<T extends tf.Tensor>(x: T, channels: number): T {
   return tf.pad(x, paddings);
 }
 
-export interface ChannelZeroPaddingArgs extends LayerArgs {
+export interface ChannelZeroPaddingArgs extends BaseLayerArgs {
   /** Channels of the output; the input's channels are kept first, zeros follow. */
   channels: number;
 }
@@ -44,7 +47,7 @@ export class ChannelZeroPadding extends layers.Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = singleShape(inputShape);
     const have = shape[shape.length - 1];
     if (have !== null && have > this.channels) {
       throw new ShapeError(
@@ -58,7 +61,7 @@ export class ChannelZeroPadding extends layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return channelZeroPad(Array.isArray(inputs) ? inputs[0] : inputs, this.channels);
+    return channelZeroPad(singleInput('ChannelZeroPadding', inputs), this.channels);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
