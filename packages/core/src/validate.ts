@@ -79,9 +79,14 @@ export function checkRank(
   }
 }
 
+/** The largest label any @face package accepts: labels are stored as int32 (`Int32Array`). */
+export const MAX_LABEL = 0x7fffffff;
+
 /**
- * Asserts integer class labels in [0, numClasses): the usual mistakes are a label equal to
- * numClasses (1-based data), negative or fractional labels, and NaN.
+ * Asserts integer class labels in [0, numClasses) (in [0, {@link MAX_LABEL}] without it): the
+ * usual mistakes are a label equal to numClasses (1-based data), negative or fractional labels,
+ * NaN, and labels too large for the Int32Array every package keeps them in. The one label check
+ * of @face: data, losses and metrics call it.
  */
 export function checkLabels(
   fn: string,
@@ -89,11 +94,12 @@ export function checkLabels(
   labels: ArrayLike<number>,
   numClasses?: number,
 ): void {
+  const limit = numClasses ?? MAX_LABEL + 1;
   const expected =
-    numClasses === undefined ? 'integers >= 0' : `integers in [0, ${numClasses - 1}]`;
+    numClasses === undefined ? 'integers >= 0 (int32)' : `integers in [0, ${numClasses - 1}]`;
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
-    if (!Number.isInteger(y) || y < 0 || (numClasses !== undefined && y >= numClasses)) {
+    if (!Number.isInteger(y) || y < 0 || y >= limit) {
       throw new InvalidArgumentError(fn, `${argument}[${i}]`, y, expected);
     }
   }

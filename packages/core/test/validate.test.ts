@@ -42,6 +42,11 @@ describe('argument checks', () => {
     expect(() => checkLabels('f', 'labels', [0, -1])).toThrow(InvalidArgumentError);
     expect(() => checkLabels('f', 'labels', [0, 1.5])).toThrow(InvalidArgumentError);
     expect(() => checkLabels('f', 'labels', [0, 1, 4], 5)).not.toThrow();
+    // Labels live in Int32Arrays: one past int32 would wrap silently, so it is refused.
+    expect(() => checkLabels('f', 'labels', [0, 2 ** 31 - 1])).not.toThrow();
+    expect(() => checkLabels('f', 'labels', [0, 2 ** 31])).toThrow(
+      'f: labels[1] must be integers >= 0 (int32), got 2147483648',
+    );
   });
 });
 

@@ -1,10 +1,10 @@
-import { InvalidArgumentError } from '@face/core';
+import { checkLabels, InvalidArgumentError } from '@face/core';
 
 /** Labels as a dataset or a plain array: what splits, samplers and pairs accept. */
 export type LabelSource = ArrayLike<number> | { readonly labels: ArrayLike<number> };
 
 /**
- * Reads and checks labels: integers >= 0. Returns them as an Int32Array and the number of
+ * Reads and checks labels (core's `checkLabels`: integers >= 0, int32). Returns them as an Int32Array and the number of
  * classes (max label + 1).
  */
 export function readLabels(
@@ -19,16 +19,10 @@ export function readLabels(
   if (!raw || typeof raw.length !== 'number') {
     throw new InvalidArgumentError(fn, argument, source, 'an array of labels or a dataset');
   }
-  const labels = new Int32Array(raw.length);
+  checkLabels(fn, argument, raw);
+  const labels = Int32Array.from(raw);
   let max = -1;
-  for (let i = 0; i < raw.length; i++) {
-    const y = raw[i];
-    if (!Number.isInteger(y) || y < 0 || y > 0x7fffffff) {
-      throw new InvalidArgumentError(fn, `${argument}[${i}]`, y, 'an integer label >= 0');
-    }
-    labels[i] = y;
-    if (y > max) max = y;
-  }
+  for (let i = 0; i < labels.length; i++) if (labels[i] > max) max = labels[i];
   return { labels, numClasses: max + 1 };
 }
 
