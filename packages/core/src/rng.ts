@@ -79,7 +79,11 @@ export class Rng {
     return this.next() < p;
   }
 
-  /** Fisher-Yates shuffle in place; returns the array. */
+  /**
+   * Fisher-Yates shuffle in place; returns the array. The one seeded shuffle of @face: samplers,
+   * splits, pair drawing and the trainer's batch order all draw through it, so one seed gives one
+   * order everywhere.
+   */
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
@@ -88,6 +92,15 @@ export class Rng {
       items[j] = tmp;
     }
     return items;
+  }
+
+  /**
+   * 0..n-1 in a random order: exactly `shuffle([0, 1, ..., n - 1])` (the same draws), the epoch
+   * order of a sampler or batch source.
+   */
+  permutation(n: number): number[] {
+    checkInteger('Rng.permutation', 'n', n, { min: 0 });
+    return this.shuffle(Array.from({ length: n }, (_, i) => i));
   }
 
   /** A new generator seeded from this one: independent streams for workers or subsystems. */

@@ -32,6 +32,15 @@ describe('Rng', () => {
     expect(perm).not.toEqual([...Array(50).keys()]);
   });
 
+  it('permutation(n) is the shuffle of 0..n-1 with the same draws (seeded orders do not move)', () => {
+    const a = new Rng(11);
+    const b = new Rng(11);
+    expect(a.permutation(37)).toEqual(b.shuffle([...Array(37).keys()]));
+    expect(a.state()).toEqual(b.state());
+    expect(new Rng(3).permutation(0)).toEqual([]);
+    expect(() => new Rng(3).permutation(-1)).toThrow(InvalidArgumentError);
+  });
+
   it('draws normals with mean 0 and std 1', () => {
     const rng = new Rng(9);
     const xs = Array.from({ length: 40_000 }, () => rng.normal());

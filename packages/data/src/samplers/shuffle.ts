@@ -33,8 +33,9 @@ export class ShuffleSampler implements Sampler {
 
   batches(epoch: number): number[][] {
     checkInteger('ShuffleSampler.batches', 'epoch', epoch, { min: 0 });
-    const order = Array.from({ length: this.size }, (_, i) => i);
-    if (this.options.shuffle) new Rng(deriveSeed(this.options.seed, epoch)).shuffle(order);
+    const order = this.options.shuffle
+      ? new Rng(deriveSeed(this.options.seed, epoch)).permutation(this.size)
+      : Array.from({ length: this.size }, (_, i) => i);
     const out: number[][] = [];
     const b = this.options.batchSize;
     for (let i = 0; i < this.batchesPerEpoch; i++) out.push(order.slice(i * b, (i + 1) * b));
