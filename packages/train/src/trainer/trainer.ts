@@ -8,6 +8,7 @@ import type {
   StepLogs,
   StopReason,
   UpdateDecision,
+  UpdateInfo,
 } from '../callbacks/callback';
 import { disposeCheckpoint, type Checkpoint, type TrainerPosition } from '../checkpoint/checkpoint';
 import {
@@ -20,7 +21,6 @@ import {
 import type { CheckpointInfo, CheckpointManager } from '../checkpoint/manager';
 import { CheckpointCorruptError, CheckpointMismatchError } from '../errors';
 import type { JsonValue } from '../json';
-import { clipGradNorm, clipGradValue } from '../optim/clip';
 import type { Optimizer } from '../optim/optimizer';
 import type { LearningRateSchedule } from '../schedules/schedule';
 import {
@@ -31,6 +31,13 @@ import {
   type VariablesInput,
 } from '../variables';
 import { isResumableSource, type EpochBatches, type ResumableBatchSource } from './batch-source';
+import {
+  clipGradients,
+  disposeStepTensors,
+  emptyStepTensors,
+  forwardAndGradients,
+  readStepValues,
+} from './step';
 
 /** What the loss function gets besides the batch. */
 export interface StepContext {
@@ -350,6 +357,7 @@ export class Trainer<B> implements TrainerHandle {
   /** One update on one batch; null when a hook stopped training before it. */
   private async trainStep(batch: B): Promise<StepLogs | null> {
     const index = this.pos.step;
+    // The rate is set before the gradients, so the update and its logs use the same one.
     const lr = this.schedule ? this.schedule(index) : this.optimizer.lr;
     this.optimizer.lr = lr;
     const context: StepContext = {
@@ -358,74 +366,21 @@ export class Trainer<B> implements TrainerHandle {
       batchIndex: this.pos.batchInEpoch,
       rng: this.rng,
     };
-    const metricTensors: Record<string, tf.Tensor> = {};
-    const metrics: Record<string, number> = {};
-    const owned: tf.Tensor[] = [];
+    const t = emptyStepTensors();
     try {
-      const { value, grads } = tf.variableGrads(
-        () => {
-          const out = this.lossFn(batch, context);
-          const loss = out instanceof tf.Tensor ? out : out?.loss;
-          if (!(loss instanceof tf.Tensor) || loss.rank !== 0) {
-            throw new InvalidArgumentError(
-              'Trainer',
-              'lossFn',
-              loss,
-              'to return a scalar tensor or { loss: scalar, metrics }',
-            );
-          }
-          if (!(out instanceof tf.Tensor) && out.metrics) {
-            for (const [k, m] of Object.entries(out.metrics)) {
-              if (m instanceof tf.Tensor) metricTensors[k] = tf.keep(m);
-              else metrics[k] = m;
-            }
-          }
-          return loss as tf.Scalar;
-        },
-        this.variables.map((v) => v.variable),
-      );
-      owned.push(value);
-      let applied: Record<string, tf.Tensor> = {};
-      for (const [k, g] of Object.entries(grads)) {
-        if (!g) continue;
-        applied[k] = g;
-        owned.push(g);
-      }
-      let gradNorm: tf.Scalar | undefined;
-      if (this.clipNorm) {
-        const r = clipGradNorm(applied, this.clipNorm.maxNorm, {
-          normType: this.clipNorm.normType,
-        });
-        applied = r.grads;
-        gradNorm = r.totalNorm;
-        owned.push(...Object.values(r.grads), r.totalNorm);
-      }
-      if (this.clipValue !== undefined) {
-        applied = clipGradValue(applied, this.clipValue);
-        owned.push(...Object.values(applied));
-      }
-      const names = Object.keys(metricTensors);
-      const [lossData, normData, ...metricData] = await Promise.all([
-        value.data(),
-        gradNorm?.data(),
-        ...names.map((k) => metricTensors[k].data()),
-      ]);
-      names.forEach((k, i) => (metrics[k] = metricData[i]![0]));
-      const loss = lossData[0];
-      const info = {
+      const variables = this.variables.map((v) => v.variable);
+      const { value, grads } = forwardAndGradients(this.lossFn, batch, context, variables, t);
+      const { applied, gradNorm } = clipGradients(grads, this.clipNorm, this.clipValue, t);
+      const read = await readStepValues(value, gradNorm, t);
+      const info: UpdateInfo = {
         step: index + 1,
         epoch: this.pos.epoch,
         batch: this.pos.batchInEpoch,
-        loss,
-        ...(normData ? { gradNorm: normData[0] } : {}),
-        metrics,
+        loss: read.loss,
+        ...(read.gradNorm !== undefined ? { gradNorm: read.gradNorm } : {}),
+        metrics: t.metrics,
       };
-      let decision: UpdateDecision = 'apply';
-      for (const cb of this.callbacks) {
-        const d = await cb.beforeUpdate?.(info, this);
-        if (d === 'stop' || (d === 'skip' && decision === 'apply')) decision = d;
-        if (decision === 'stop') break;
-      }
+      const decision = await this.decideUpdate(info);
       if (decision === 'stop') {
         this.requestStop('callback', `a callback stopped training before update ${index + 1}`, {
           step: index + 1,
@@ -433,17 +388,39 @@ export class Trainer<B> implements TrainerHandle {
         return null;
       }
       if (decision === 'apply') this.optimizer.applyGradients(applied);
-      this.pos = { ...this.pos, batchInEpoch: this.pos.batchInEpoch + 1, step: index + 1 };
-      const a = this.acc;
-      a.lossSum += loss;
-      a.count += 1;
-      a.lr = lr;
-      for (const [k, v] of Object.entries(metrics)) a.metricSums[k] = (a.metricSums[k] ?? 0) + v;
+      this.countStep(index + 1, read.loss, lr, t.metrics);
       return { ...info, lr };
     } finally {
-      tf.dispose(owned);
-      tf.dispose(Object.values(metricTensors));
+      disposeStepTensors(t);
     }
+  }
+
+  /**
+   * Asks the `beforeUpdate` hooks (the NaN guard among them) in order. The strongest answer
+   * wins (stop > skip > apply) and a stop ends the asking, so later hooks never see a step that
+   * will not happen.
+   */
+  private async decideUpdate(info: UpdateInfo): Promise<UpdateDecision> {
+    let decision: UpdateDecision = 'apply';
+    for (const cb of this.callbacks) {
+      const d = await cb.beforeUpdate?.(info, this);
+      if (d === 'stop' || (d === 'skip' && decision === 'apply')) decision = d;
+      if (decision === 'stop') break;
+    }
+    return decision;
+  }
+
+  /**
+   * Moves the position past this batch and adds it to the epoch's averages. A skipped update
+   * counts too: the batch was drawn, and a resumed run must not draw it again.
+   */
+  private countStep(step: number, loss: number, lr: number, metrics: Record<string, number>): void {
+    this.pos = { ...this.pos, batchInEpoch: this.pos.batchInEpoch + 1, step };
+    const a = this.acc;
+    a.lossSum += loss;
+    a.count += 1;
+    a.lr = lr;
+    for (const [k, v] of Object.entries(metrics)) a.metricSums[k] = (a.metricSums[k] ?? 0) + v;
   }
 
   /** The run's state as a checkpoint. Tensors: variables are live (not copies); optimizer slots are copies. */
