@@ -2,16 +2,19 @@ import { existsSync } from 'node:fs';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelFileError } from '@face/core';
 import { loadFaceModel, type ClassifierHead } from '@face/train';
-import type { Transform } from '@face/data';
+import { compose, normalize, resize, type Transform } from '@face/data';
 import { UsageError } from './args';
-import { buildBackbone, normalizationFor } from './backbones';
+import { buildBackbone } from './backbones';
 
 export interface LoadedModel {
   backbone: tfl.LayersModel;
   head: ClassifierHead | null;
   classNames: string[] | null;
   imageSize: number;
+  /** The normalization alone, for images already at `imageSize` (synthetic ones). */
   normalization: Transform;
+  /** Everything images of any size go through: resize/crop to `imageSize`, then normalization. */
+  preprocess: Transform;
   description: string;
 }
 
@@ -29,6 +32,7 @@ export async function loadModelFlag(
       classNames: null,
       imageSize: b.imageSize,
       normalization: b.normalization,
+      preprocess: compose([resize([b.imageSize, b.imageSize]), b.normalization]),
       description: "dlib-resnet (pretrained, face-api's weights)",
     };
   }
@@ -45,16 +49,17 @@ export async function loadModelFlag(
     if (err instanceof ModelFileError) throw err;
     throw new UsageError(`face ${command}: flag --model: ${(err as Error).message}`);
   }
-  const { manifest } = model;
-  const backboneName = String(manifest.meta.backbone ?? 'backbone');
-  // Preprocessing follows the backbone the model was trained from.
-  const normalization = normalizationFor(backboneName);
+  const { manifest, spec: saved } = model;
+  const backboneName = saved.backbone.name;
+  // The preprocessing the model was saved with (a version-1 model: what its backbone expects).
+  const { size, normalization } = saved.input;
   return {
     backbone: model.backbone,
     head: model.head,
     classNames: manifest.classNames,
-    imageSize: manifest.imageSize ?? 112,
-    normalization,
+    imageSize: size,
+    normalization: normalize({ mean: [...normalization.mean], std: [...normalization.std] }),
+    preprocess: model.preprocess,
     description: `${spec} (${backboneName}, ${String(manifest.meta.recipe ?? '')} recipe${model.head ? `, ${model.head.kind} head over ${model.head.numClasses} identities` : ''})`,
   };
 }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { writeFileAtomic } from '@face/layers';
 import { embedDataset, embeddingRow } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
-import { atModelSize, skippedFilesLine, type BadImagePolicy } from '../datasets';
+import { skippedFilesLine, type BadImagePolicy } from '../datasets';
 import { writeNpy } from '../npy';
 import { refuseInsideModel } from '../report';
 import {
@@ -61,7 +61,9 @@ async function embed(v: Values, io: Io): Promise<number> {
   const t0 = Date.now();
   const e = await embedDataset(model.backbone, dataset, {
     batchSize,
-    transform: atModelSize(opened.sized, model.imageSize, model.normalization),
+    // Files go through the preprocessing the model was saved with; synthetic images are drawn
+    // at its input size already.
+    transform: opened.sized ? model.normalization : model.preprocess,
     onBadImage: stringFlag(name, v, 'on-bad-image') as BadImagePolicy,
   });
   // Row i is image e.indices[i]: unreadable images have no row.

@@ -17,7 +17,7 @@ import {
   type VerificationResult,
 } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
-import { atModelSize, skippedFiles, skippedFilesLine, type BadImagePolicy } from '../datasets';
+import { skippedFiles, skippedFilesLine, type BadImagePolicy } from '../datasets';
 import { refuseInsideModel, table, writeReport } from '../report';
 import {
   BACKEND_FLAG,
@@ -136,7 +136,9 @@ async function evaluate(v: Values, io: Io): Promise<number> {
   const dataset = opened.dataset;
   const options = {
     batchSize,
-    transform: atModelSize(opened.sized, model.imageSize, model.normalization),
+    // Files go through the preprocessing the model was saved with; synthetic images are drawn
+    // at its input size already.
+    transform: opened.sized ? model.normalization : model.preprocess,
     onBadImage: stringFlag(name, v, 'on-bad-image') as BadImagePolicy,
   };
   const want = (t: (typeof TASKS)[number]) => task === 'all' || task === t;
