@@ -8,6 +8,9 @@ export {
   type DistanceKind,
   type DistanceOptions,
 } from './distances';
+// Rows to unit length (PyTorch's F.normalize): the one L2 normalization of @face; metrics' cosine
+// similarities use it too.
+export { l2Normalize, NORM_EPSILON } from './util/tensors';
 
 // Registries: one per kind (margin heads, miners, metric losses), names in one spelling
 

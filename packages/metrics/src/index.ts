@@ -9,6 +9,7 @@ export {
 
 // 1:1 verification (scores of pairs + same/different labels)
 export { type Scores, type BinaryLabels } from './input';
+export { cosineSimilarity } from './cosine';
 export { roc, type RocCurve, type RocOptions } from './verification/roc';
 export { rocAuc, auc } from './verification/auc';
 export { eer, type EqualErrorRate } from './verification/eer';

@@ -39,10 +39,11 @@ export function safeNorm(x: tf.Tensor, axis: number, keepDims = false, floor = 0
 }
 
 /**
- * x / max(||x||, 1e-12) along `axis`: PyTorch's F.normalize. A zero vector stays zero, so its
- * cosine with anything is 0 (a defined value, not NaN).
+ * x / max(||x||, 1e-12) along `axis` (default 1, the rows): PyTorch's F.normalize. A zero vector
+ * stays zero, so its cosine with anything is 0 (a defined value, not NaN); the norm's gradient is
+ * {@link safeNorm}'s, so it is safe inside a loss as well as in evaluation.
  */
-export function l2Normalize(x: tf.Tensor2D, axis: number): tf.Tensor2D {
+export function l2Normalize(x: tf.Tensor2D, axis = 1): tf.Tensor2D {
   return tf.tidy(() => tf.div(x, tf.maximum(safeNorm(x, axis, true), NORM_EPSILON)));
 }
 

@@ -12,9 +12,6 @@ export type SimilarityMetric = 'cosine' | 'euclidean';
 
 export const METRICS: readonly SimilarityMetric[] = ['cosine', 'euclidean'];
 
-/** `F.normalize`'s floor on the norm (PyTorch default eps), so a zero row stays zero. */
-export const NORM_EPS = 1e-12;
-
 /** The embeddings as a float32 tensor, and whether this call created it (and must dispose it). */
 export function toTensor2D(
   fn: string,
@@ -59,10 +56,8 @@ export function checkMetric(fn: string, metric: unknown): SimilarityMetric {
   return checkOneOf(fn, 'metric', metric, METRICS);
 }
 
-/** Rows scaled to unit L2 norm: x / max(||x||, eps). */
-export function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), NORM_EPS)));
-}
+/** Rows scaled to unit L2 norm, x / max(||x||, 1e-12): @face/losses' (PyTorch's F.normalize). */
+export { l2Normalize } from '@face/losses';
 
 /** Squared row norms, shape [n]. */
 export function squaredNorms(x: tf.Tensor2D): tf.Tensor1D {

@@ -126,15 +126,5 @@ export function embeddingRow(e: DatasetEmbeddings, i: number): Float32Array {
   return e.embeddings.subarray(i * e.dim, (i + 1) * e.dim);
 }
 
-/** Cosine similarity of two vectors (0 when either is zero, as F.normalize's floor gives). */
-export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / (Math.max(Math.sqrt(na), 1e-12) * Math.max(Math.sqrt(nb), 1e-12));
-}
+// The pair score is @face/metrics'; re-exported so `cosineSimilarity` of @face/train stays.
+export { cosineSimilarity } from '@face/metrics';

@@ -1,13 +1,7 @@
 import { InvalidArgumentError } from '@face/core';
 import { generatePairs, type FaceDataset, type Pair, type Problem } from '@face/data';
-import { verificationMetrics, type VerificationMetrics } from '@face/metrics';
-import {
-  cosineSimilarity,
-  embedDataset,
-  embeddingRow,
-  type EmbedOptions,
-  type EmbeddingModel,
-} from './embed';
+import { cosineSimilarity, verificationMetrics, type VerificationMetrics } from '@face/metrics';
+import { embedDataset, embeddingRow, type EmbedOptions, type EmbeddingModel } from './embed';
 
 /** A 1:1 verification protocol: pairs of images of `dataset` (indices), same person or not. */
 export interface VerificationSet {
