@@ -24,6 +24,8 @@ export { kFoldAccuracy, type KFoldAccuracy, type KFoldOptions } from './verifica
 export {
   verificationMetrics,
   DEFAULT_FAR_TARGETS,
+  DEFAULT_OPEN_SET_FAR,
+  VALIDATION_FAR_TARGETS,
   type VerificationMetrics,
 } from './verification/summary';
 

@@ -12,7 +12,11 @@ import { binaryCounts } from '../verification/counts';
 import { eerFromCounts } from '../verification/eer';
 import { kFoldAccuracy, type KFoldAccuracy } from '../verification/k-fold';
 import { rocFromCounts } from '../verification/roc';
-import { DEFAULT_FAR_TARGETS, type VerificationMetrics } from '../verification/summary';
+import {
+  DEFAULT_FAR_TARGETS,
+  DEFAULT_OPEN_SET_FAR,
+  type VerificationMetrics,
+} from '../verification/summary';
 import { checkFarTargets, tarAtFarFromCounts } from '../verification/tar-at-far';
 import { logFarPoints, scoreHistogram, type RocPoint, type ScoreHistogram } from './plot-data';
 import { renderSvg } from './render';
@@ -37,7 +41,7 @@ export interface ReportInput {
     neighbors: Neighbors;
     queryLabels: ArrayLike<number>;
     galleryLabels: ArrayLike<number>;
-    /** False alarm rates for DIR@FAR (default 0.001, 0.01, 0.1). */
+    /** False alarm rates for DIR@FAR (default {@link DEFAULT_OPEN_SET_FAR}: 0.001, 0.01, 0.1). */
     far?: readonly number[];
   };
   /** Closed-set classification: class scores per sample and the true classes. */
@@ -127,7 +131,7 @@ export async function evaluationReport(input: ReportInput): Promise<EvaluationRe
       neighbors,
       queryLabels,
       galleryLabels,
-      far = [0.001, 0.01, 0.1],
+      far = DEFAULT_OPEN_SET_FAR,
     } = input.identification;
     const n = labelNeighbors(fn, neighbors, queryLabels, galleryLabels);
     let knownQueries = 0;

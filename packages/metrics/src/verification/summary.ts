@@ -21,8 +21,27 @@ export interface VerificationMetrics {
   bestAccuracy: ThresholdAccuracy;
 }
 
-/** Default FAR targets: the decades face verification benchmarks report (IJB-C style). */
+// The FAR targets of @face, one constant per use; every package and the CLI read them from here.
+// They differ on purpose: a FAR of f is measured only with well over 1/f impostor pairs (or
+// unknown queries), so each default asks for no smaller FAR than its usual data can resolve.
+
+/**
+ * TAR@FAR of `verificationMetrics` and the report: the decades face verification benchmarks
+ * report (IJB-C style), for benchmark-sized pair lists.
+ */
 export const DEFAULT_FAR_TARGETS: readonly number[] = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
+
+/**
+ * Open-set DIR@FAR of the report, and the targets of `face eval`: a test set of thousands of
+ * pairs or unknown queries.
+ */
+export const DEFAULT_OPEN_SET_FAR: readonly number[] = [1e-3, 1e-2, 1e-1];
+
+/**
+ * FARs measured during training and in the demos, on held-out identities of a few hundred to a
+ * few thousand pairs or queries (@face/train's evaluations and validation).
+ */
+export const VALIDATION_FAR_TARGETS: readonly number[] = [1e-2, 1e-1];
 
 /** AUC, EER, TAR@FAR and best accuracy at once: the scores are sorted a single time. */
 export function verificationMetrics(

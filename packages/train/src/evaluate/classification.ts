@@ -11,6 +11,7 @@ import {
 } from '@face/data';
 import type { ClassifierHead } from '../recipes/heads';
 import { badImagePolicy, embedBatch, type EmbeddingModel, type OnBadImage } from './embed';
+import { DEFAULT_EVAL_BATCH_SIZE } from '../recipes/defaults';
 
 export interface ClassificationResult {
   samples: number;
@@ -47,7 +48,7 @@ export async function evaluateClassification(
   head: ClassifierHead,
   dataset: FaceDataset,
   {
-    batchSize = 64,
+    batchSize = DEFAULT_EVAL_BATCH_SIZE,
     transform = normalize(),
     k = [1, 5],
     keepScores = false,

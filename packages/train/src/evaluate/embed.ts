@@ -10,6 +10,7 @@ import {
   type Problem,
   type Transform,
 } from '@face/data';
+import { DEFAULT_EVAL_BATCH_SIZE } from '../recipes/defaults';
 
 /** What turns a batch of images into embeddings: a tfjs-layers model (the backbone). */
 export interface EmbeddingModel {
@@ -77,7 +78,12 @@ export function embedBatch(model: EmbeddingModel, images: tf.Tensor4D): tf.Tenso
 export async function embedDataset(
   model: EmbeddingModel,
   dataset: FaceDataset,
-  { batchSize = 64, transform = normalize(), indices, onBadImage = 'skip' }: EmbedOptions = {},
+  {
+    batchSize = DEFAULT_EVAL_BATCH_SIZE,
+    transform = normalize(),
+    indices,
+    onBadImage = 'skip',
+  }: EmbedOptions = {},
 ): Promise<DatasetEmbeddings> {
   const fn = 'embedDataset';
   if (!model || typeof model.apply !== 'function')

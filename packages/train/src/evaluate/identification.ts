@@ -11,6 +11,7 @@ import {
   cmc,
   dirAtFar,
   openSetCounts,
+  VALIDATION_FAR_TARGETS,
   type DirAtFar,
   type Neighbors,
   type OpenSetCounts,
@@ -45,7 +46,7 @@ export interface IdentificationResult {
 export interface IdentificationOptions extends EmbedOptions {
   /** How the dataset is divided into gallery and queries (`splitGalleryQuery`), or the split itself. */
   split?: GalleryQuerySplit | GalleryQueryOptions;
-  /** False alarm rates (default [0.01, 0.1]). */
+  /** False alarm rates (default @face/metrics' `VALIDATION_FAR_TARGETS`, [0.01, 0.1]). */
   far?: readonly number[];
   /** CMC depth. Default 5. */
   maxRank?: number;
@@ -61,7 +62,7 @@ export interface IdentificationOptions extends EmbedOptions {
 export async function evaluateIdentification(
   model: EmbeddingModel,
   dataset: FaceDataset,
-  { split, far = [0.01, 0.1], maxRank = 5, ...options }: IdentificationOptions = {},
+  { split, far = VALIDATION_FAR_TARGETS, maxRank = 5, ...options }: IdentificationOptions = {},
 ): Promise<IdentificationResult> {
   const s: GalleryQuerySplit =
     split && 'gallery' in split

@@ -1,6 +1,11 @@
 import { InvalidArgumentError } from '@face/core';
 import { generatePairs, type FaceDataset, type Pair, type Problem } from '@face/data';
-import { cosineSimilarity, verificationMetrics, type VerificationMetrics } from '@face/metrics';
+import {
+  cosineSimilarity,
+  VALIDATION_FAR_TARGETS,
+  verificationMetrics,
+  type VerificationMetrics,
+} from '@face/metrics';
 import { embedDataset, embeddingRow, type EmbedOptions, type EmbeddingModel } from './embed';
 
 /** A 1:1 verification protocol: pairs of images of `dataset` (indices), same person or not. */
@@ -43,7 +48,7 @@ export interface VerificationResult extends VerificationMetrics {
 export async function evaluateVerification(
   model: EmbeddingModel,
   set: VerificationSet,
-  { far = [1e-2, 1e-1], ...options }: EmbedOptions & { far?: readonly number[] } = {},
+  { far = VALIDATION_FAR_TARGETS, ...options }: EmbedOptions & { far?: readonly number[] } = {},
 ): Promise<VerificationResult> {
   const fn = 'evaluateVerification';
   if (!set || !Array.isArray(set.pairs) || set.pairs.length === 0)

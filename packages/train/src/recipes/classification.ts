@@ -6,6 +6,7 @@ import type { Callback } from '../callbacks/callback';
 import type { JsonValue } from '../json';
 import { classifierHead, type ClassifierHead, type HeadKind } from './heads';
 import { RecipeRun, backboneEmbeddingDim, checkTrainSet, type RecipeOptions } from './run';
+import { DEFAULT_BATCH_SIZE, DEFAULT_LABEL_SMOOTHING } from './defaults';
 
 export interface ClassificationRecipeOptions extends RecipeOptions {
   /** `'linear'` (default), `'cosine'`, a margin head's name, or a head you built. */
@@ -66,8 +67,8 @@ export function classificationRecipe(options: ClassificationRecipeOptions): Reci
   checkInteger(fn, 'train.classNames.length', numClasses, { min: 2 });
   const seed = o.seed ?? 0;
   const embeddingDim = backboneEmbeddingDim(fn, o.backbone);
-  const batchSize = checkInteger(fn, 'batchSize', o.batchSize ?? 32, { min: 1 });
-  const smoothing = o.labelSmoothing ?? 0.1;
+  const batchSize = checkInteger(fn, 'batchSize', o.batchSize ?? DEFAULT_BATCH_SIZE, { min: 1 });
+  const smoothing = o.labelSmoothing ?? DEFAULT_LABEL_SMOOTHING;
   const online = typeof smoothing === 'object' && smoothing !== null;
   if (!online) checkNumber(fn, 'labelSmoothing', smoothing, { min: 0, max: 1 });
   const head = resolveHead(fn, o.head ?? 'linear', {

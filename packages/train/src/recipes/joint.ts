@@ -5,6 +5,7 @@ import { batchAccuracy, recipeState, resolveHead } from './classification';
 import type { ClassifierHead, HeadKind } from './heads';
 import { pkSampler, type TripletOptions } from './pk';
 import { RecipeRun, backboneEmbeddingDim, checkTrainSet, type RecipeOptions } from './run';
+import { DEFAULT_LABEL_SMOOTHING } from './defaults';
 
 export interface JointRecipeOptions extends RecipeOptions {
   /** Identities per batch. Default 8. */
@@ -36,7 +37,10 @@ export function jointRecipe(options: JointRecipeOptions): RecipeRun {
   const embeddingDim = backboneEmbeddingDim(fn, o.backbone);
   const w1 = checkNumber(fn, 'weights.ce', o.weights?.ce ?? 0.7, { min: 0 });
   const w2 = checkNumber(fn, 'weights.triplet', o.weights?.triplet ?? 0.3, { min: 0 });
-  const eps = checkNumber(fn, 'labelSmoothing', o.labelSmoothing ?? 0.1, { min: 0, max: 1 });
+  const eps = checkNumber(fn, 'labelSmoothing', o.labelSmoothing ?? DEFAULT_LABEL_SMOOTHING, {
+    min: 0,
+    max: 1,
+  });
   const margin = checkNumber(fn, 'triplet.margin', o.triplet?.margin ?? 0.2, { min: 0 });
   const sampler = pkSampler(fn, o.train, { p: o.p, k: o.k, seed });
   const head = resolveHead(fn, o.head ?? 'linear', {

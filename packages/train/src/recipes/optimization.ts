@@ -10,6 +10,7 @@ import type { LearningRateSchedule } from '../schedules/schedule';
 import { multiStepDecay, stepDecay } from '../schedules/step';
 import { linearWarmup } from '../schedules/warmup';
 import type { NamedVariable, VariablesInput } from '../variables';
+import { DEFAULT_WEIGHT_DECAY } from './defaults';
 
 export const OPTIMIZER_KINDS = ['sgd', 'adam', 'adamw'] as const;
 export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number];
@@ -70,9 +71,14 @@ export function buildOptimizer(
     min: 0,
     exclusiveMin: true,
   });
-  const weightDecay = checkNumber(fn, 'optimizer.weightDecay', spec.weightDecay ?? 5e-4, {
-    min: 0,
-  });
+  const weightDecay = checkNumber(
+    fn,
+    'optimizer.weightDecay',
+    spec.weightDecay ?? DEFAULT_WEIGHT_DECAY,
+    {
+      min: 0,
+    },
+  );
   const backboneLrScale = checkNumber(fn, 'optimizer.backboneLrScale', spec.backboneLrScale ?? 1, {
     min: 0,
   });

@@ -9,6 +9,7 @@ import { batchAccuracy, classificationRecipe, recipeState, resolveHead } from '.
 import type { ClassifierHead, HeadKind } from './heads';
 import type { OptimizerSpec, ScheduleSpec } from './optimization';
 import { RecipeRun, backboneEmbeddingDim, checkTrainSet, type RecipeOptions } from './run';
+import { DEFAULT_BATCH_SIZE, DEFAULT_LABEL_SMOOTHING } from './defaults';
 
 /** Settings of one phase of the sequential recipe. */
 export interface PhaseOptions {
@@ -68,8 +69,8 @@ export class SequentialRun {
             epochs: c.epochs,
             head: c.head ?? 'linear',
             ...(c.headOptions ? { headOptions: c.headOptions } : {}),
-            labelSmoothing: c.labelSmoothing ?? 0.1,
-            batchSize: c.batchSize ?? 32,
+            labelSmoothing: c.labelSmoothing ?? DEFAULT_LABEL_SMOOTHING,
+            batchSize: c.batchSize ?? DEFAULT_BATCH_SIZE,
             optimizer: optimizer1,
             ...(c.schedule ? { schedule: c.schedule } : {}),
             ...(out
@@ -86,9 +87,14 @@ export class SequentialRun {
       seed: seed + 1,
       ...m.headOptions,
     });
-    const batchSize = checkInteger(fn, 'margin.batchSize', m.batchSize ?? c.batchSize ?? 32, {
-      min: 1,
-    });
+    const batchSize = checkInteger(
+      fn,
+      'margin.batchSize',
+      m.batchSize ?? c.batchSize ?? DEFAULT_BATCH_SIZE,
+      {
+        min: 1,
+      },
+    );
     const eps = checkNumber(fn, 'margin.labelSmoothing', m.labelSmoothing ?? 0, { min: 0, max: 1 });
     const backbone = o.backbone;
     this.phase2 = new RecipeRun(
