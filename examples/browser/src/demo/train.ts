@@ -88,15 +88,14 @@ export async function trainDemo(
   };
   const trainer = new Trainer<Batch>({
     optimizer,
-    lossFn: ({ images, indices }) => {
-      // Labels as an array: the head validates them without reading a tensor back from the GPU.
+    lossFn: ({ images, labels: labelTensor, indices }) => {
+      // Labels as an array for the head, which validates them without reading a tensor back from
+      // the GPU; the accuracy compares on the backend with the loader's own labels tensor.
       const labels = indices.map((i) => data.train.labels[i]);
       const embeddings = backbone.apply(images, { training: true }) as tf.Tensor2D;
       const loss = head.loss(embeddings, labels);
       const predicted = tf.argMax(head.logits(embeddings), 1);
-      const accuracy = tf.mean(
-        tf.cast(tf.equal(predicted, tf.tensor1d(labels, 'int32')), 'float32'),
-      );
+      const accuracy = tf.mean(tf.cast(tf.equal(predicted, labelTensor), 'float32'));
       return { loss, metrics: { accuracy } };
     },
     schedule: linearWarmup(cosineAnnealing(config.lr, Math.max(1, totalSteps - warmupSteps)), {

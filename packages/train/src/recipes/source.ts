@@ -15,19 +15,20 @@ export interface FaceBatch {
  * A @face/data `DataLoader` as the trainer's {@link ResumableBatchSource}: batch b of epoch e
  * depends only on the loader's dataset, sampler, transform and seed, so resuming at
  * `{ epoch, batchIndex }` gives exactly the batches an uninterrupted run sees. Batches the
- * loader prefetched are disposed by it when the trainer stops early. Labels are read from the
- * batch's `indices`, so an image the loader put in a bad file's place keeps its own label.
+ * loader prefetched are disposed by it when the trainer stops early. Labels are the loader's (one
+ * per image in the batch, so an image put in a bad file's place keeps its own label), as numbers.
  */
 export function loaderSource(loader: DataLoader): ResumableBatchSource<FaceBatch> {
   if (!loader || typeof loader.epoch !== 'function')
     throw new InvalidArgumentError('loaderSource', 'loader', loader, 'a DataLoader of @face/data');
-  const labels = loader.dataset.labels;
   return {
     batchesPerEpoch: () => loader.batchesPerEpoch,
     async *batches({ epoch, batchIndex }) {
       for await (const b of loader.epoch(epoch, { startBatch: batchIndex })) {
+        // The loader's labels, values as built (no backend round trip: never used in a kernel).
+        const labels = (await b.labels.data()) as Int32Array;
         b.labels.dispose();
-        yield { images: b.images, labels: Int32Array.from(b.indices, (i) => labels[i]) };
+        yield { images: b.images, labels };
       }
     },
   };
