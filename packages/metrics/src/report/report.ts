@@ -6,18 +6,16 @@ import { labelNeighbors, type Neighbors } from '../identification/neighbors';
 import { dirAtFar, type DirAtFar } from '../identification/open-set';
 import { maxR, retrievalMetrics, type RetrievalMetrics } from '../identification/retrieval';
 import { splitByLabel, type BinaryLabels, type Scores } from '../input';
-import { bestThreshold } from '../verification/accuracy';
-import { aucFromCounts } from '../verification/auc';
 import { binaryCounts } from '../verification/counts';
-import { eerFromCounts } from '../verification/eer';
 import { kFoldAccuracy, type KFoldAccuracy } from '../verification/k-fold';
 import { rocFromCounts } from '../verification/roc';
 import {
   DEFAULT_FAR_TARGETS,
   DEFAULT_OPEN_SET_FAR,
+  metricsFromCounts,
   type VerificationMetrics,
 } from '../verification/summary';
-import { checkFarTargets, tarAtFarFromCounts } from '../verification/tar-at-far';
+import { checkFarTargets } from '../verification/tar-at-far';
 import { logFarPoints, scoreHistogram, type RocPoint, type ScoreHistogram } from './plot-data';
 import { renderSvg } from './render';
 import { cmcSpec, histogramSpec, rocSpec, type VegaLiteSpec } from './specs';
@@ -112,12 +110,7 @@ export async function evaluationReport(input: ReportInput): Promise<EvaluationRe
     const roc = logFarPoints(rocFromCounts(counts, true));
     const histogram = scoreHistogram(split, bins);
     json.verification = {
-      positives: counts.positives,
-      negatives: counts.negatives,
-      auc: aucFromCounts(counts),
-      eer: eerFromCounts(counts),
-      tarAtFar: targets.map((f) => tarAtFarFromCounts(counts, f)),
-      bestAccuracy: bestThreshold(split, undefined, counts),
+      ...metricsFromCounts(split, counts, targets),
       ...(scores.length >= folds ? { kFold: kFoldAccuracy(scores, labels, { folds }) } : {}),
       roc,
       histogram,

@@ -1,7 +1,7 @@
-import { splitByLabel, type BinaryLabels, type Scores } from '../input';
+import { splitByLabel, type BinaryLabels, type Scores, type SplitScores } from '../input';
 import { bestThreshold, type ThresholdAccuracy } from './accuracy';
 import { aucFromCounts } from './auc';
-import { binaryCounts } from './counts';
+import { binaryCounts, type BinaryCounts } from './counts';
 import { eerFromCounts, type EqualErrorRate } from './eer';
 import { checkFarTargets, tarAtFarFromCounts, type TarAtFar } from './tar-at-far';
 
@@ -52,7 +52,15 @@ export function verificationMetrics(
   const fn = 'verificationMetrics';
   const targets = checkFarTargets(fn, options.far ?? DEFAULT_FAR_TARGETS);
   const split = splitByLabel(fn, scores, labels);
-  const counts = binaryCounts(split);
+  return metricsFromCounts(split, binaryCounts(split), targets);
+}
+
+/** {@link verificationMetrics} of scores already split and counted (the report counts once too). */
+export function metricsFromCounts(
+  split: SplitScores,
+  counts: BinaryCounts,
+  targets: readonly number[],
+): VerificationMetrics {
   return {
     positives: counts.positives,
     negatives: counts.negatives,
