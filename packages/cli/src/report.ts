@@ -1,6 +1,6 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { writeFileAtomic } from '@face/layers';
+import { writeFileAtomic } from '@face/core';
 import { evaluationReport, type ReportInput, type ReportJson } from '@face/metrics';
 import { UsageError } from './args';
 

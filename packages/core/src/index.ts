@@ -39,3 +39,4 @@ export {
   type ModelFileStat,
 } from './model-files-node';
 export { Registry } from './registry';
+export { writeFileAtomic, errorWithPath } from './files-node';

@@ -79,5 +79,5 @@ export { registerBackbone, backboneNames, getBackbone, buildBackbone } from './b
 import './backbones/builtins';
 
 // Saving and loading on Node
-export { fileSystem, writeFileAtomic, errorWithPath } from './io/file-system';
+export { fileSystem } from './io/file-system';
 export { saveModel, loadModel, registerFileSystemRouter } from './io/models';

@@ -3,24 +3,20 @@ import { randomBytes } from 'node:crypto';
 import {
   appendFileSync,
   cpSync,
-  mkdirSync,
   mkdtempSync,
   readFileSync,
-  readdirSync,
   rmSync,
   symlinkSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
-import type * as NodeFsPromises from 'node:fs/promises';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MODEL_JSON_MAX_BYTES, ModelFileError, type ModelFileProblem } from '@face/core';
-import { fileSystem, loadModel, writeFileAtomic } from '@face/layers';
+import { fileSystem, loadModel } from '@face/layers';
 
 const root = mkdtempSync(join(tmpdir(), 'face-hostile-layers-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -209,37 +205,5 @@ describe('a model.json without weights', () => {
     const loaded = await loadModel(dir);
     expect(loaded.weights).toHaveLength(0);
     loaded.dispose();
-  });
-});
-
-describe('writeFileAtomic', () => {
-  it('a full disk keeps the previous file and leaves no temporary file; the error names the file', async () => {
-    const dir = join(root, 'atomic');
-    mkdirSync(dir);
-    const target = join(dir, 'out.json');
-    writeFileSync(target, 'good');
-    const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof NodeFsPromises;
-    const writeFile = fsp.writeFile;
-    (fsp as { writeFile: unknown }).writeFile = async (path: string, data: Uint8Array) => {
-      await writeFile(path, data.slice(0, 2));
-      throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
-        code: 'ENOSPC',
-        syscall: 'write',
-      });
-    };
-    syncBuiltinESMExports();
-    let error: unknown;
-    try {
-      error = await writeFileAtomic(target, Buffer.from('replacement')).catch((e: unknown) => e);
-    } finally {
-      (fsp as { writeFile: unknown }).writeFile = writeFile;
-      syncBuiltinESMExports();
-    }
-    expect(error).toMatchObject({ code: 'ENOSPC', path: target });
-    expect(readFileSync(target, 'utf8')).toBe('good');
-    expect(readdirSync(dir)).toEqual(['out.json']);
-    await writeFileAtomic(target, 'new');
-    expect(readFileSync(target, 'utf8')).toBe('new');
-    expect(readdirSync(dir)).toEqual(['out.json']);
   });
 });

@@ -8,6 +8,7 @@ import {
   openModelFolder,
   readWeightShards,
   requireObject,
+  writeFileAtomic,
 } from '@face/core';
 
 type Fs = typeof NodeFsPromises;
@@ -46,46 +47,6 @@ export function locate(fn: string, path: string): { dir: string; modelFile: stri
   }
   while (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
   return { dir: p, modelFile: `${p}/${MODEL_JSON}`, name: MODEL_JSON };
-}
-
-/**
- * Gives a Node system error that names no file (a failed `write` on an open file) the path it was
- * about, so the one-line message of an I/O failure can say which file; returns `err`.
- */
-export function errorWithPath(err: unknown, path: string): unknown {
-  const e = err as { code?: unknown; path?: unknown };
-  if (err instanceof Error && typeof e.code === 'string' && typeof e.path !== 'string') {
-    try {
-      e.path = path;
-    } catch {
-      /* a frozen error keeps what it has */
-    }
-  }
-  return err;
-}
-
-async function writeAtomic(fs: Fs, target: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
-    await fs.writeFile(temp, data);
-    await fs.rename(temp, target);
-  } catch (err) {
-    // A full disk must not keep the partial copy: the space is needed back, the old file stays.
-    await fs.rm(temp, { force: true }).catch(() => {});
-    throw errorWithPath(err, target);
-  }
-}
-
-/**
- * Replaces `target` with `data` atomically (Node): written to a temporary file in the same
- * directory, then renamed over it. A failure (a full disk) leaves the previous file intact and no
- * temporary file behind; its error names `target`.
- */
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
-  const fn = 'writeFileAtomic';
-  if (typeof target !== 'string' || target === '')
-    throw new InvalidArgumentError(fn, 'target', target, 'a file path');
-  await writeAtomic(await nodeFs(fn), target, data);
 }
 
 /** Keras layer classes that hold no weights (a topology of only these needs no weights file). */
@@ -192,8 +153,8 @@ export function fileSystem(path: string): tf.io.IOHandler {
           : {}),
         ...(artifacts.modelInitializer ? { modelInitializer: artifacts.modelInitializer } : {}),
       };
-      await writeAtomic(fs, `${dir}/${WEIGHTS_BIN}`, weights);
-      await writeAtomic(fs, modelFile, JSON.stringify(modelJSON));
+      await writeFileAtomic(`${dir}/${WEIGHTS_BIN}`, weights);
+      await writeFileAtomic(modelFile, JSON.stringify(modelJSON));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
 

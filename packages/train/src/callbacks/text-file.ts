@@ -1,5 +1,5 @@
 /** Small text-file helpers for log callbacks; Node's `fs` is imported on first use (browser-safe entry). */
-import { RegularFileError, readRegularFile } from '@face/core';
+import { RegularFileError, readRegularFile, writeFileAtomic } from '@face/core';
 
 const fs = () => import('node:fs/promises');
 
@@ -38,20 +38,9 @@ export async function readText(path: string, maxBytes = LOG_MAX_BYTES): Promise<
   return new TextDecoder().decode(bytes);
 }
 
-/** Replaces a file's content atomically (temp file, then rename). */
-export async function writeText(path: string, text: string): Promise<void> {
-  const f = await fs();
-  const parent = parentOf(path);
-  if (parent) await f.mkdir(parent, { recursive: true });
-  const temp = `${path}.tmp-${Math.random().toString(36).slice(2, 10)}`;
-  try {
-    await f.writeFile(temp, text);
-    await f.rename(temp, path);
-  } catch (err) {
-    // A full disk must not keep the partial copy (the next run needs that space back).
-    await f.rm(temp, { force: true }).catch(() => {});
-    throw err;
-  }
+/** Replaces a file's content atomically and durably (core's `writeFileAtomic`). */
+export function writeText(path: string, text: string): Promise<void> {
+  return writeFileAtomic(path, text);
 }
 
 export async function appendText(path: string, text: string): Promise<void> {

@@ -4,12 +4,13 @@ import {
   InvalidArgumentError,
   ModelFileError,
   describeValue,
+  errorWithPath,
   openModelFolder,
   requireObject,
   type ModelFolder,
 } from '@face/core';
 import type { Transform } from '@face/data';
-import { errorWithPath, loadModel, saveModel } from '@face/layers';
+import { loadModel, saveModel } from '@face/layers';
 import type { JsonValue } from '../json';
 import {
   DEFAULT_NORMALIZATION,

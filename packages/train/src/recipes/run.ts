@@ -5,6 +5,7 @@ import {
   checkInteger,
   checkNumber,
   checkOneOf,
+  errorWithPath,
 } from '@face/core';
 import {
   DataLoader,
@@ -37,7 +38,6 @@ import type { LearningRateSchedule } from '../schedules/schedule';
 import type { ResumableBatchSource } from '../trainer/batch-source';
 import { Trainer, type LossFn } from '../trainer/trainer';
 import { modelState, namedVariables, type ModelLike, type NamedVariable } from '../variables';
-import { errorWithPath } from '@face/layers';
 import { saveFaceModel } from './face-model';
 import { checkInputSpec, inputSpecOf, type FaceModelInput } from './face-model-spec';
 import { acquireRunLock, type RunLock } from './run-lock';

@@ -1,5 +1,5 @@
 import type { DataLoader } from '@face/data';
-import { writeFileAtomic } from '@face/layers';
+import { writeFileAtomic } from '@face/core';
 import type { Callback } from '../callbacks/callback';
 import type { JsonValue } from '../json';
 

@@ -1,0 +1,69 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import type * as NodeFsPromises from 'node:fs/promises';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InvalidArgumentError, errorWithPath, writeFileAtomic } from '../src';
+
+const root = mkdtempSync(join(tmpdir(), 'face-core-files-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Runs `body` with fs/promises.writeFile writing half its bytes, then failing as a full disk does. */
+async function diskFull<T>(body: () => Promise<T>): Promise<T> {
+  const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof NodeFsPromises;
+  const writeFile = fsp.writeFile;
+  (fsp as { writeFile: unknown }).writeFile = async (path: string, data: string | Uint8Array) => {
+    await writeFile(path, data.slice(0, data.length >> 1));
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC',
+      syscall: 'write',
+    });
+  };
+  syncBuiltinESMExports();
+  try {
+    return await body();
+  } finally {
+    (fsp as { writeFile: unknown }).writeFile = writeFile;
+    syncBuiltinESMExports();
+  }
+}
+
+describe('writeFileAtomic', () => {
+  it('replaces a file whole, creating its folder', async () => {
+    const target = join(root, 'new', 'deeper', 'out.json');
+    await writeFileAtomic(target, '{"a":1}');
+    await writeFileAtomic(target, new Uint8Array([0x7b, 0x7d]));
+    expect(readFileSync(target, 'utf8')).toBe('{}');
+    expect(readdirSync(join(root, 'new', 'deeper'))).toEqual(['out.json']);
+  });
+
+  it('a full disk keeps the previous file and leaves no temporary file; the error names the file', async () => {
+    const target = join(root, 'out.json');
+    writeFileSync(target, 'good');
+    const error = await diskFull(() =>
+      writeFileAtomic(target, 'replacement').then(
+        () => null,
+        (e: unknown) => e,
+      ),
+    );
+    expect(error).toMatchObject({ code: 'ENOSPC', path: target });
+    expect(readFileSync(target, 'utf8')).toBe('good');
+    expect(readdirSync(root).filter((n) => n.startsWith('out.json'))).toEqual(['out.json']);
+  });
+
+  it('refuses an empty target', async () => {
+    await expect(writeFileAtomic('', 'x')).rejects.toThrow(InvalidArgumentError);
+  });
+});
+
+describe('errorWithPath', () => {
+  it('names the file of a path-less system error, and leaves others alone', () => {
+    const sys = Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+    expect(errorWithPath(sys, '/x/y')).toMatchObject({ path: '/x/y' });
+    const named = Object.assign(new Error('EACCES'), { code: 'EACCES', path: '/a' });
+    expect(errorWithPath(named, '/b')).toMatchObject({ path: '/a' });
+    const plain = new Error('bug');
+    expect((errorWithPath(plain, '/c') as { path?: string }).path).toBeUndefined();
+  });
+});
