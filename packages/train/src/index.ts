@@ -149,7 +149,21 @@ export {
   type ClassificationRecipeOptions,
 } from './recipes/classification';
 export { jointRecipe, type JointRecipeOptions } from './recipes/joint';
-export { metricRecipe, type MetricRecipeOptions } from './recipes/metric';
+export { metricRecipe, type MetricRecipeOptions, type MetricLossSpec } from './recipes/metric';
+export {
+  parseMetricLosses,
+  metricLossOptions,
+  type MetricLossSettings,
+  type MetricLossOptions,
+} from './recipes/metric-losses';
+export { FINE_TUNE_PRESET, METRIC_CENTER_LAMBDA } from './recipes/presets';
+export {
+  trainingSplits,
+  UnseenSplitError,
+  DEFAULT_TRAINING_PAIRS,
+  type TrainingSplits,
+  type TrainingSplitsOptions,
+} from './recipes/splits';
 export {
   sequentialRecipe,
   SequentialRun,
@@ -201,3 +215,18 @@ export {
   type IdentificationResult,
   type IdentificationOptions,
 } from './evaluate/identification';
+export {
+  byModelClasses,
+  drawVerificationPairs,
+  TooFewPairsError,
+  DEFAULT_PAIRS_PER_FOLD,
+  DEFAULT_PAIR_FOLDS,
+  type DrawPairsOptions,
+} from './recipes/eval-sets';
+export {
+  evaluationSummary,
+  type EvaluationResults,
+  type EvaluationSummary,
+  type EvaluationSummaryOptions,
+  type SummaryRow,
+} from './recipes/evaluation-summary';

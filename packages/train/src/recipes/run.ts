@@ -16,6 +16,7 @@ import {
   type Sampler,
   type Transform,
 } from '@face/data';
+import { VALIDATION_FAR_TARGETS } from '@face/metrics';
 import type { Callback, FitResult } from '../callbacks/callback';
 import { checkpointCallback } from '../callbacks/checkpoint';
 import { earlyStopping, type EarlyStoppingOptions } from '../callbacks/early-stopping';
@@ -40,6 +41,7 @@ import { Trainer, type LossFn } from '../trainer/trainer';
 import { modelState, namedVariables, type ModelLike, type NamedVariable } from '../variables';
 import { saveFaceModel } from './face-model';
 import { checkInputSpec, inputSpecOf, type FaceModelInput } from './face-model-spec';
+import { evaluationSummary } from './evaluation-summary';
 import { acquireRunLock, type RunLock } from './run-lock';
 import { SKIPPED_IMAGES_FILE, skippedImages } from './skipped-images';
 import type { ClassifierHead } from './heads';
@@ -388,27 +390,22 @@ export class RecipeRun {
     transform?: Transform,
     onBadImage: 'skip' | 'fail' = 'skip',
   ): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
     const t = { ...(transform ? { transform } : {}), onBadImage };
-    if (v.classification && this.head) {
-      const r = await evaluateClassification(this.backbone, this.head, v.classification, {
-        ...t,
-        k: [1, 5],
-      });
-      out.accuracy = r.accuracy;
-      if (r.topK[5] !== undefined) out.top5 = r.topK[5];
-    }
-    if (v.verification) {
-      const r = await evaluateVerification(this.backbone, v.verification, {
-        ...t,
-        far: v.far ?? [1e-2, 1e-1],
-      });
-      out.auc = r.auc;
-      out.eer = r.eer.eer;
-      for (const p of r.tarAtFar) out[`tar@far=${p.far}`] = p.tar;
-      out.pair_accuracy = r.bestAccuracy.accuracy;
-    }
-    return out;
+    const classification =
+      v.classification && this.head
+        ? await evaluateClassification(this.backbone, this.head, v.classification, {
+            ...t,
+            k: [1, 5],
+          })
+        : null;
+    const verification = v.verification
+      ? await evaluateVerification(this.backbone, v.verification, {
+          ...t,
+          far: v.far ?? VALIDATION_FAR_TARGETS,
+        })
+      : null;
+    // The logs' names (val_accuracy, val_auc, ...) are the summary's keys; no k-fold per epoch.
+    return evaluationSummary({ classification, verification }, { kFold: false }).metrics;
   }
 
   /**
