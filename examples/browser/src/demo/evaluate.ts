@@ -9,6 +9,7 @@ import {
   type Pair,
 } from '@face/data';
 import {
+  VALIDATION_FAR_TARGETS,
   evaluationReport,
   verificationMetrics,
   type EvaluationReport,
@@ -65,7 +66,7 @@ export async function verifyPairs(
   const scores = (await scoresTensor.data()) as Float32Array;
   scoresTensor.dispose();
   const same = pairs.map((p) => p.same);
-  const metrics = verificationMetrics(scores, same, { far: [0.01, 0.1] });
+  const metrics = verificationMetrics(scores, same, { far: VALIDATION_FAR_TARGETS });
   if (!report) return { scores, same, metrics };
   return {
     scores,
@@ -73,7 +74,7 @@ export async function verifyPairs(
     metrics,
     report: await evaluationReport({
       title: 'Unseen people',
-      verification: { scores, labels: same, far: [0.01, 0.1] },
+      verification: { scores, labels: same, far: VALIDATION_FAR_TARGETS },
     }),
   };
 }

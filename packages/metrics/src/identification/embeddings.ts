@@ -56,9 +56,6 @@ export function checkMetric(fn: string, metric: unknown): SimilarityMetric {
   return checkOneOf(fn, 'metric', metric, METRICS);
 }
 
-/** Rows scaled to unit L2 norm, x / max(||x||, 1e-12): @face/losses' (PyTorch's F.normalize). */
-export { l2Normalize } from '@face/losses';
-
 /** Squared row norms, shape [n]. */
 export function squaredNorms(x: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => tf.sum(tf.square(x), 1) as tf.Tensor1D);

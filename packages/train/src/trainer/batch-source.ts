@@ -83,11 +83,11 @@ export function shuffledBatches<B>(
   return {
     batchesPerEpoch: () => perEpoch,
     *batches({ epoch, batchIndex }) {
-      const order = Array.from({ length: count }, (_, i) => i);
-      if (shuffle) new Rng(epochSeed(seed, epoch)).shuffle(order);
+      const order = shuffle
+        ? new Rng(epochSeed(seed, epoch)).permutation(count)
+        : Array.from({ length: count }, (_, i) => i);
       for (let b = batchIndex; b < perEpoch; b++) {
         const rng = new Rng(epochSeed(epochSeed(seed, epoch), b));
-        void rng;
         yield make(order.slice(b * batchSize, (b + 1) * batchSize), { epoch, batchIndex: b, rng });
       }
     },
