@@ -47,16 +47,6 @@ function normalizationOf({ normalization }: BackbonePreprocessing): Transform {
   return normalize({ mean: [...normalization.mean], std: [...normalization.std] });
 }
 
-/**
- * The preprocessing a backbone expects after resizing (face-api's for dlib-resnet, InsightFace's
- * for the others); a name the registry does not know gets InsightFace's.
- */
-export function normalizationFor(name: string): Transform {
-  return backboneNames().includes(name)
-    ? normalizationOf(getBackbone(name).preprocessing)
-    : normalize();
-}
-
 const sizeText = (rule: SizeRule, name: string) =>
   'fixed' in rule
     ? `${rule.fixed} with --backbone ${name}`

@@ -158,6 +158,12 @@ export {
 } from './recipes/metric-losses';
 export { FINE_TUNE_PRESET, METRIC_CENTER_LAMBDA } from './recipes/presets';
 export {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_EVAL_BATCH_SIZE,
+  DEFAULT_LABEL_SMOOTHING,
+  DEFAULT_WEIGHT_DECAY,
+} from './recipes/defaults';
+export {
   trainingSplits,
   UnseenSplitError,
   DEFAULT_TRAINING_PAIRS,

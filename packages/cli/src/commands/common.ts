@@ -1,11 +1,11 @@
+import type { FaceDataset } from '@face/data';
 import {
-  countsPerIdentity,
-  splitByIdentity,
-  splitByImage,
-  subset,
-  type FaceDataset,
-} from '@face/data';
-import { verificationSet, type VerificationSet } from '@face/train';
+  DEFAULT_BATCH_SIZE,
+  UnseenSplitError,
+  trainingSplits,
+  type TrainingSplits,
+  type TrainingSplitsOptions,
+} from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Flag, type Io, type Values } from '../args';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
 import { BAD_IMAGE_POLICIES, openDataset } from '../datasets';
@@ -51,7 +51,7 @@ export const ON_BAD_IMAGE_FLAG: Flag = {
 export const BATCH_FLAG: Flag = {
   type: 'string',
   description: 'images per batch',
-  default: '32',
+  default: String(DEFAULT_BATCH_SIZE),
   value: 'n',
 };
 
@@ -116,65 +116,36 @@ export function noPositionals(command: string, v: Values): void {
     );
 }
 
-export interface TrainingSplits {
-  /** Training images of the training identities, labels 0..C-1. */
-  train: FaceDataset;
-  /** Held-out images of the training identities (closed-set accuracy), if any. */
-  heldOut: FaceDataset | null;
-  /** Identities never trained on (open-set verification), if any. */
-  unseen: FaceDataset | null;
-  pairs: VerificationSet | null;
-}
-
 /**
- * Divides a dataset for training and validation: `unseenFraction` of the identities are held out
- * entirely (verification on people never seen), then `heldOutFraction` of each remaining
- * identity's images (closed-set accuracy). Pure functions of the seed, so a resumed run gets the
- * same split.
+ * @face/train's `trainingSplits`, with its refusal of the unseen fraction in the command's words
+ * (a usage error naming --val-identities).
  */
-export function trainingSplits(
+export function splitForTraining(
   command: string,
   dataset: FaceDataset,
-  {
-    unseenFraction,
-    heldOutFraction,
-    seed,
-    pairs = 300,
-  }: { unseenFraction: number; heldOutFraction: number; seed: number; pairs?: number },
+  options: TrainingSplitsOptions,
 ): TrainingSplits {
-  let known: FaceDataset = dataset;
-  let unseen: FaceDataset | null = null;
-  const identities = dataset.classNames.length;
-  if (unseenFraction > 0) {
-    const n = Math.round(identities * unseenFraction);
-    if (n < 2 || identities - n < 2)
-      throw new UsageError(
-        `face ${command}: flag --val-identities ${unseenFraction} leaves ${n} of ${identities} identities for verification and ${identities - n} for training; each needs at least 2 (or pass --val-identities 0)`,
-      );
-    const s = splitByIdentity(dataset, { testIdentities: n, seed });
-    known = subset(dataset, s.train, { relabel: true });
-    unseen = subset(dataset, s.test);
-  } else if (new Set(dataset.labels).size < dataset.classNames.length) {
-    known = subset(dataset, Array.from(dataset.labels.keys()), { relabel: true });
-  }
-  let train = known;
-  let heldOut: FaceDataset | null = null;
-  if (heldOutFraction > 0) {
-    const s = splitByImage(known, { testFraction: heldOutFraction, seed });
-    train = subset(known, s.train);
-    heldOut = s.test.length ? subset(known, s.test) : null;
-  }
-  let verification: VerificationSet | null = null;
-  if (unseen) {
-    // As many same pairs as the held-out people allow, up to `pairs`.
-    const capacity = countsPerIdentity(unseen).reduce(
-      (s, c) => s + (c.count * (c.count - 1)) / 2,
-      0,
+  try {
+    return trainingSplits(dataset, options);
+  } catch (err) {
+    if (!(err instanceof UnseenSplitError)) throw err;
+    const identities = err.unseen + err.training;
+    throw new UsageError(
+      `face ${command}: flag --val-identities ${options.unseenFraction} leaves ${err.unseen} of ${identities} identities for verification and ${err.training} for training; each needs at least 2 (or pass --val-identities 0)`,
     );
-    if (capacity > 0)
-      verification = verificationSet(unseen, { pairs: Math.min(pairs, capacity), seed });
   }
-  return { train, heldOut, unseen, pairs: verification };
+}
+
+/** The `split:` line: what trains, what is held out, and the verification pairs. */
+export function splitLine(splits: TrainingSplits): string {
+  const { train, heldOut, unseen, pairs } = splits;
+  return (
+    `split: ${train.size} training images of ${train.classNames.length} identities` +
+    (heldOut ? `, ${heldOut.size} held out for accuracy` : '') +
+    (unseen
+      ? `, ${unseen.classNames.length === 0 ? 0 : new Set(unseen.labels).size} unseen identities (${pairs?.pairs.length ?? 0} pairs) for verification`
+      : '')
+  );
 }
 
 /** `0.1234` -> `0.123`; NaN and undefined -> `-`. */

@@ -1,22 +1,34 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SyntheticFaces, compose, randomHorizontalFlip, splitGalleryQuery } from '@face/data';
+import {
+  SyntheticFaces,
+  compose,
+  randomHorizontalFlip,
+  splitGalleryQuery,
+  type FaceDataset,
+  type GalleryQuerySplit,
+} from '@face/data';
 import {
   evaluateClassification,
   evaluateIdentification,
   evaluateVerification,
+  evaluationSummary,
   sequentialRecipe,
+  trainingSplits,
   type ClassifierHead,
   type EpochLogs,
+  type EvaluationSummary,
   type FitResult,
   type OptimizerKind,
+  type SequentialRun,
+  type TrainingSplits,
 } from '@face/train';
 import { numberFlag, stringFlag, type Command, type Io, type Values } from '../args';
-import { BACKBONES, buildBackbone, type BackboneName } from '../backbones';
+import { BACKBONES, buildBackbone, type BackboneName, type BuiltBackbone } from '../backbones';
 import { selectBackend, type BackendChoice } from '../backend';
 import { trainingCurvesSvg, type Series } from '../curves';
 import { table, writeReport } from '../report';
-import { BACKEND_FLAG, THREADS_FLAG, fmt, noPositionals, trainingSplits } from './common';
+import { BACKEND_FLAG, THREADS_FLAG, fmt, noPositionals } from './common';
 
 /** Sizes and settings of the demo; every field has a default tuned for its time budget. */
 export interface DemoOptions {
@@ -124,6 +136,13 @@ function defaults(
   };
 }
 
+/** What the demo trains and measures on: the splits of its synthetic people, the 1:N gallery. */
+interface DemoSets {
+  splits: TrainingSplits;
+  unseen: FaceDataset;
+  gallery: GalleryQuerySplit;
+}
+
 /**
  * The end-to-end demo: synthetic faces; recipe 1 (softmax classification), then recipe 3 (the
  * same backbone fine-tuned with an ArcFace head); closed-set accuracy on held-out pictures,
@@ -146,6 +165,46 @@ export async function runDemo(
     embeddingSize: d.embeddingSize,
     seed: d.seed,
   });
+  try {
+    const sets = demoSets(d, built, io);
+    for (const sub of ['runs', 'untrained', 'recipe1', 'recipe3'])
+      rmSync(join(out, sub), { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    const run = demoRecipe(d, built, sets, out, options.progress === false ? false : io);
+    try {
+      const trained = await trainAndMeasure(
+        run,
+        (head, what) => measure(built, sets, head, join(out, what), what),
+        io,
+      );
+      writeFileSync(join(out, 'training-curves.svg'), curves(trained.history));
+      const seconds = (Date.now() - started) / 1000;
+      const result: DemoResult = { out, backend, seconds, ...trained };
+      writeFileSync(
+        join(out, 'report.json'),
+        `${JSON.stringify({ config: { ...d, backend, parameters: built.model.countParams() }, ...result }, null, 2)}\n`,
+      );
+      io.out('');
+      io.out(result.table);
+      io.out('');
+      const { recipe1, recipe3 } = result.trainingSeconds;
+      io.out(
+        `done in ${seconds.toFixed(0)} s (training ${recipe1.toFixed(0)} s + ${recipe3.toFixed(0)} s on ${backend}); ` +
+          `report: ${join(out, 'report.json')}, plots: ${join(out, '{untrained,recipe1,recipe3}/*.svg')}, ${join(out, 'training-curves.svg')}`,
+      );
+      return result;
+    } finally {
+      run.dispose();
+    }
+  } finally {
+    built.model.dispose();
+  }
+}
+
+type DemoSettings = ReturnType<typeof defaults>;
+
+/** The synthetic people, divided (library splits), and the data and model lines. */
+function demoSets(d: DemoSettings, built: BuiltBackbone, io: Io): DemoSets {
   const faces = new SyntheticFaces({
     identities: d.identities,
     imagesPerIdentity: d.imagesPerIdentity,
@@ -153,7 +212,7 @@ export async function runDemo(
     seed: d.seed,
     difficulty: d.difficulty,
   });
-  const splits = trainingSplits('demo', faces, {
+  const splits = trainingSplits(faces, {
     unseenFraction: d.unseenFraction,
     heldOutFraction: 0.2,
     seed: d.seed,
@@ -175,11 +234,18 @@ export async function runDemo(
   io.out(
     `model: ${built.name}, ${built.model.countParams().toLocaleString('en-US')} parameters, ${d.embeddingSize}-d embedding`,
   );
+  return { splits, unseen, gallery };
+}
 
-  for (const sub of ['runs', 'untrained', 'recipe1', 'recipe3'])
-    rmSync(join(out, sub), { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  const run = sequentialRecipe({
+/** Recipe 1 then recipe 3: the sequential recipe, softmax then ArcFace on the same backbone. */
+function demoRecipe(
+  d: DemoSettings,
+  built: BuiltBackbone,
+  { splits }: DemoSets,
+  out: string,
+  progress: Io | false,
+): SequentialRun {
+  return sequentialRecipe({
     backbone: built.model,
     backboneName: built.name,
     train: splits.train,
@@ -188,10 +254,9 @@ export async function runDemo(
     seed: d.seed,
     out: join(out, 'runs'),
     validation: { classification: splits.heldOut!, verification: splits.pairs!, far: FAR },
-    progress:
-      options.progress === false
-        ? false
-        : { mode: 'lines', stream: { write: (t: string) => io.out(t.replace(/\n$/, '')) } },
+    progress: progress
+      ? { mode: 'lines', stream: { write: (t: string) => progress.out(t.replace(/\n$/, '')) } }
+      : false,
     classification: {
       epochs: d.classificationEpochs,
       batchSize: d.batch,
@@ -209,105 +274,105 @@ export async function runDemo(
       schedule: { kind: 'cosine' },
     },
   });
-  const evaluate = async (head: ClassifierHead, what: string): Promise<DemoNumbers> => {
-    const transform = built.normalization;
-    const c = await evaluateClassification(built.model, head, splits.heldOut!, {
-      transform,
-      keepScores: true,
-    });
-    const v = await evaluateVerification(built.model, splits.pairs!, { transform, far: FAR });
-    const i = await evaluateIdentification(built.model, unseen, {
-      transform,
-      split: gallery,
-      far: FAR,
-    });
-    await writeReport(join(out, what), {
-      title: what,
-      classification: { scores: c.scores!, labels: c.labels },
-      verification: { scores: v.scores, labels: v.labels, far: FAR },
-      identification: {
-        neighbors: i.neighbors,
-        queryLabels: i.queryLabels,
-        galleryLabels: i.galleryLabels,
-        far: FAR,
-      },
-    });
-    return {
-      accuracy: c.accuracy,
-      auc: v.auc,
-      eer: v.eer.eer,
-      tarAtFar: Object.fromEntries(v.tarAtFar.map((p) => [String(p.far), p.tar])),
-      rank1: i.cmc[0],
-      dirAtFar: Object.fromEntries(i.dirAtFar.map((p) => [String(p.far), p.dir])),
-      openSet: {
-        knownAccepted: i.openSet.known.correctAccepts,
-        knownQueries: i.openSet.known.total,
-        unknownRejected: i.openSet.unknown.correctRejects,
-        unknownQueries: i.openSet.unknown.total,
-      },
-    };
-  };
-  try {
-    const untrained = await evaluate(run.phase1!.head!, 'untrained');
-    io.out('recipe 1: softmax classification');
-    let t = Date.now();
-    const r1: FitResult = await run.phase1!.fit();
-    const recipe1Seconds = (Date.now() - t) / 1000;
-    const recipe1 = await evaluate(run.phase1!.head!, 'recipe1');
-    io.out('recipe 3: the same backbone, fine-tuned with an ArcFace head');
-    t = Date.now();
-    const r3: FitResult = await run.phase2.fit();
-    const recipe3Seconds = (Date.now() - t) / 1000;
-    const recipe3 = await evaluate(run.phase2.head!, 'recipe3');
+}
 
-    const models = { untrained, recipe1, recipe3 };
-    const rows = [
-      ['', 'untrained', 'recipe 1 (softmax)', 'recipe 3 (+ ArcFace)'],
-      [
-        'closed-set top-1 accuracy (held-out pictures)',
-        ...Object.values(models).map((m) => fmt(m.accuracy)),
-      ],
-      ['verification AUC (people never seen)', ...Object.values(models).map((m) => fmt(m.auc))],
-      ['verification EER', ...Object.values(models).map((m) => fmt(m.eer))],
-      ...FAR.map((f) => [
-        `TAR @ FAR=${f}`,
-        ...Object.values(models).map((m) => fmt(m.tarAtFar[String(f)])),
-      ]),
-      ['1:N rank-1 (known queries)', ...Object.values(models).map((m) => fmt(m.rank1))],
-      ...FAR.map((f) => [
-        `open-set DIR @ FAR=${f}`,
-        ...Object.values(models).map((m) => fmt(m.dirAtFar[String(f)])),
-      ]),
-    ];
-    const text = table(rows);
-    const history = { recipe1: r1.history, recipe3: r3.history };
-    writeFileSync(join(out, 'training-curves.svg'), curves(history));
-    const seconds = (Date.now() - started) / 1000;
-    const result: DemoResult = {
-      out,
-      backend,
-      seconds,
-      trainingSeconds: { recipe1: recipe1Seconds, recipe3: recipe3Seconds },
-      models,
-      history,
-      table: text,
-    };
-    writeFileSync(
-      join(out, 'report.json'),
-      `${JSON.stringify({ config: { ...d, backend, parameters: built.model.countParams() }, ...result }, null, 2)}\n`,
-    );
-    io.out('');
-    io.out(text);
-    io.out('');
-    io.out(
-      `done in ${seconds.toFixed(0)} s (training ${recipe1Seconds.toFixed(0)} s + ${recipe3Seconds.toFixed(0)} s on ${backend}); ` +
-        `report: ${join(out, 'report.json')}, plots: ${join(out, '{untrained,recipe1,recipe3}/*.svg')}, ${join(out, 'training-curves.svg')}`,
-    );
-    return result;
-  } finally {
-    run.dispose();
-    built.model.dispose();
-  }
+/** Measures the untrained network, trains each phase and measures it; the table of the three. */
+async function trainAndMeasure(
+  run: SequentialRun,
+  measureAs: (head: ClassifierHead, what: string) => Promise<Measured>,
+  io: Io,
+): Promise<Omit<DemoResult, 'out' | 'backend' | 'seconds'>> {
+  const untrained = await measureAs(run.phase1!.head!, 'untrained');
+  io.out('recipe 1: softmax classification');
+  let t = Date.now();
+  const r1: FitResult = await run.phase1!.fit();
+  const recipe1Seconds = (Date.now() - t) / 1000;
+  const recipe1 = await measureAs(run.phase1!.head!, 'recipe1');
+  io.out('recipe 3: the same backbone, fine-tuned with an ArcFace head');
+  t = Date.now();
+  const r3: FitResult = await run.phase2.fit();
+  const recipe3Seconds = (Date.now() - t) / 1000;
+  const recipe3 = await measureAs(run.phase2.head!, 'recipe3');
+  return {
+    trainingSeconds: { recipe1: recipe1Seconds, recipe3: recipe3Seconds },
+    models: { untrained: untrained.numbers, recipe1: recipe1.numbers, recipe3: recipe3.numbers },
+    history: { recipe1: r1.history, recipe3: r3.history },
+    table: comparisonTable({ untrained, recipe1, recipe3 }),
+  };
+}
+
+interface Measured {
+  numbers: DemoNumbers;
+  summary: EvaluationSummary;
+}
+
+/** One model on the three tasks; its @face/metrics report and plots go into `dir`. */
+async function measure(
+  built: BuiltBackbone,
+  { splits, unseen, gallery }: DemoSets,
+  head: ClassifierHead,
+  dir: string,
+  what: string,
+): Promise<Measured> {
+  const transform = built.normalization;
+  const classification = await evaluateClassification(built.model, head, splits.heldOut!, {
+    transform,
+    keepScores: true,
+  });
+  const verification = await evaluateVerification(built.model, splits.pairs!, {
+    transform,
+    far: FAR,
+  });
+  const identification = await evaluateIdentification(built.model, unseen, {
+    transform,
+    split: gallery,
+    far: FAR,
+  });
+  const summary = evaluationSummary(
+    { classification, verification, identification },
+    { title: what },
+  );
+  await writeReport(dir, summary.report);
+  const m = summary.metrics;
+  const { known, unknown } = identification.openSet;
+  const numbers: DemoNumbers = {
+    accuracy: m.accuracy,
+    auc: m.auc,
+    eer: m.eer,
+    tarAtFar: Object.fromEntries(FAR.map((f) => [String(f), m[`tar@far=${f}`]])),
+    rank1: m.rank1,
+    dirAtFar: Object.fromEntries(FAR.map((f) => [String(f), m[`dir@far=${f}`]])),
+    openSet: {
+      knownAccepted: known.correctAccepts,
+      knownQueries: known.total,
+      unknownRejected: unknown.correctRejects,
+      unknownQueries: unknown.total,
+    },
+  };
+  return { numbers, summary };
+}
+
+/** The demo's rows: the summary's metrics, two labels saying which data they are on. */
+const TABLE_ROWS: [key: string, label?: string][] = [
+  ['accuracy', 'closed-set top-1 accuracy (held-out pictures)'],
+  ['auc', 'verification AUC (people never seen)'],
+  ['eer'],
+  ...FAR.map((f): [string] => [`tar@far=${f}`]),
+  ['rank1'],
+  ...FAR.map((f): [string] => [`dir@far=${f}`]),
+];
+
+/** The three models side by side. */
+function comparisonTable(models: Record<'untrained' | 'recipe1' | 'recipe3', Measured>): string {
+  const summaries = Object.values(models).map((m) => m.summary);
+  const labelOf = (key: string) => summaries[0].rows.find((r) => r.key === key)?.label ?? key;
+  return table([
+    ['', 'untrained', 'recipe 1 (softmax)', 'recipe 3 (+ ArcFace)'],
+    ...TABLE_ROWS.map(([key, label]) => [
+      label ?? labelOf(key),
+      ...summaries.map((s) => fmt(s.metrics[key])),
+    ]),
+  ]);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

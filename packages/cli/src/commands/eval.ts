@@ -1,23 +1,32 @@
 import {
   DatasetError,
-  generatePairs,
   lfwPairIndices,
   parseLfwPairs,
   type FaceDataset,
   type Pair,
 } from '@face/data';
 import { readListFile } from '@face/data/node';
-import { kFoldAccuracy } from '@face/metrics';
+import { DEFAULT_OPEN_SET_FAR } from '@face/metrics';
 import {
+  DEFAULT_PAIRS_PER_FOLD,
+  DEFAULT_PAIR_FOLDS,
+  TooFewPairsError,
+  byModelClasses,
+  drawVerificationPairs,
   evaluateClassification,
   evaluateIdentification,
   evaluateVerification,
-  type ClassificationResult,
-  type IdentificationResult,
-  type VerificationResult,
+  evaluationSummary,
+  type EvaluationResults,
 } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
-import { skippedFiles, skippedFilesLine, type BadImagePolicy } from '../datasets';
+import {
+  skippedFiles,
+  skippedFilesLine,
+  type BadImagePolicy,
+  type OpenedDataset,
+} from '../datasets';
+import type { LoadedModel } from '../models';
 import { refuseInsideModel, table, writeReport } from '../report';
 import {
   BACKEND_FLAG,
@@ -61,13 +70,13 @@ export const evalCommand: Command = {
     'pairs-per-fold': {
       type: 'string',
       description: 'drawn pairs: same pairs per fold (as many different)',
-      default: '300',
+      default: String(DEFAULT_PAIRS_PER_FOLD),
       value: 'n',
     },
     folds: {
       type: 'string',
       description: 'drawn pairs: folds of the k-fold accuracy',
-      default: '10',
+      default: String(DEFAULT_PAIR_FOLDS),
       value: 'n',
     },
     'unknown-fraction': {
@@ -85,7 +94,7 @@ export const evalCommand: Command = {
     far: {
       type: 'string',
       description: 'false accept rates, comma-separated',
-      default: '0.001,0.01,0.1',
+      default: DEFAULT_OPEN_SET_FAR.join(','),
       value: 'list',
     },
     report: {
@@ -111,11 +120,57 @@ export const evalCommand: Command = {
 
 async function evaluate(v: Values, io: Io): Promise<number> {
   noPositionals(name, v);
-  const modelSpec = stringFlag(name, v, 'model', true)!;
-  const data = stringFlag(name, v, 'data', true)!;
-  const task = stringFlag(name, v, 'task') as (typeof TASKS)[number];
-  const seed = numberFlag(name, v, 'seed', { integer: true })!;
-  const batchSize = numberFlag(name, v, 'batch', { integer: true, min: 1 })!;
+  const s = readEvalFlags(v);
+  if (s.reportDir) refuseInsideModel(name, 'report', s.reportDir, s.modelSpec);
+  const { model, opened } = await modelAndData(name, v, io, s);
+  try {
+    const summary = evaluationSummary(await runTasks(s, model, opened), { title: s.modelSpec });
+    const rows = summary.rows.map((r) => [
+      r.label,
+      typeof r.value === 'number' ? fmt(r.value) : r.value,
+    ]);
+    io.out(table([['metric', 'value'], ...rows]));
+    const skipped = skippedFilesLine(opened);
+    if (skipped) io.err(skipped);
+    if (s.reportDir) {
+      // Files can be skipped only when there are files (not for synthetic data).
+      await writeReport(
+        s.reportDir,
+        summary.report,
+        opened.root === null ? undefined : skippedFiles(opened),
+      );
+      io.out(`report: ${s.reportDir}/report.json`);
+    }
+    return 0;
+  } finally {
+    model.head?.dispose();
+    model.backbone.dispose();
+  }
+}
+
+/** The flags of `face eval`, read and checked (usage errors name the flag). */
+function readEvalFlags(v: Values) {
+  const int = (flag: string, min?: number) => numberFlag(name, v, flag, { integer: true, min });
+  return {
+    modelSpec: stringFlag(name, v, 'model', true)!,
+    data: stringFlag(name, v, 'data', true)!,
+    task: stringFlag(name, v, 'task') as (typeof TASKS)[number],
+    seed: int('seed')!,
+    batchSize: int('batch', 1)!,
+    far: farFlag(v),
+    unknownFraction: numberFlag(name, v, 'unknown-fraction', { min: 0, max: 1 })!,
+    galleryPerIdentity: int('gallery-per-identity', 1)!,
+    pairsPerFold: int('pairs-per-fold', 1)!,
+    folds: int('folds', 1)!,
+    pairsFile: stringFlag(name, v, 'pairs'),
+    reportDir: stringFlag(name, v, 'report'),
+    onBadImage: stringFlag(name, v, 'on-bad-image') as BadImagePolicy,
+  };
+}
+
+type EvalSettings = ReturnType<typeof readEvalFlags>;
+
+function farFlag(v: Values): number[] {
   const far = String(v.far)
     .split(',')
     .map((x) => Number(x.trim()));
@@ -123,166 +178,83 @@ async function evaluate(v: Values, io: Io): Promise<number> {
     throw new UsageError(
       `face ${name}: flag --far must be numbers in (0, 1], got '${String(v.far)}'`,
     );
-  const unknownFraction = numberFlag(name, v, 'unknown-fraction', { min: 0, max: 1 })!;
-  const galleryPerIdentity = numberFlag(name, v, 'gallery-per-identity', {
-    integer: true,
-    min: 1,
-  })!;
-  const pairsPerFold = numberFlag(name, v, 'pairs-per-fold', { integer: true, min: 1 })!;
-  const folds = numberFlag(name, v, 'folds', { integer: true, min: 1 })!;
-  const reportDir = stringFlag(name, v, 'report');
-  if (reportDir) refuseInsideModel(name, 'report', reportDir, modelSpec);
-  const { model, opened } = await modelAndData(name, v, io, { modelSpec, data, seed });
+  return far;
+}
+
+/** Each task `--task` asks for (all: those the model and data allow). */
+async function runTasks(
+  s: EvalSettings,
+  model: LoadedModel,
+  opened: OpenedDataset,
+): Promise<EvaluationResults> {
   const dataset = opened.dataset;
   const options = {
-    batchSize,
+    batchSize: s.batchSize,
     // Files go through the preprocessing the model was saved with; synthetic images are drawn
     // at its input size already.
     transform: opened.sized ? model.normalization : model.preprocess,
-    onBadImage: stringFlag(name, v, 'on-bad-image') as BadImagePolicy,
+    onBadImage: s.onBadImage,
   };
-  const want = (t: (typeof TASKS)[number]) => task === 'all' || task === t;
-
-  let classification: { result: ClassificationResult; left: number } | null = null;
+  const want = (t: (typeof TASKS)[number]) => s.task === 'all' || s.task === t;
+  const results: EvaluationResults = {};
   if (want('classification')) {
-    if (!model.head || !model.classNames) {
-      if (task === 'classification')
-        throw new UsageError(
-          `face ${name}: --task classification needs a model with a classifier head (this one has none)`,
-        );
-    } else {
-      const view = byModelClasses(dataset, model.classNames);
-      if (view.size === 0) {
-        if (task === 'classification')
-          throw new UsageError(
-            `face ${name}: none of the identities of --data is one the model was trained on (classification needs the same identity names)`,
-          );
-      } else {
-        const result = await evaluateClassification(model.backbone, model.head, view, {
-          ...options,
-          keepScores: !!v.report,
-        });
-        classification = { result, left: dataset.size - view.size };
-      }
+    const view = classificationSet(s, model, dataset);
+    if (view) {
+      results.classification = await evaluateClassification(model.backbone, model.head!, view, {
+        ...options,
+        keepScores: !!s.reportDir,
+      });
+      results.leftOutImages = dataset.size - view.size;
     }
   }
-
-  let verification: (VerificationResult & { kFold: number | null }) | null = null;
   if (want('pairs')) {
-    const pairs = pairsFor(dataset, stringFlag(name, v, 'pairs'), { pairsPerFold, folds, seed });
-    const result = await evaluateVerification(
+    const pairs = pairsFor(dataset, s.pairsFile, s);
+    results.verification = await evaluateVerification(
       model.backbone,
       { dataset, pairs },
-      { ...options, far },
+      { ...options, far: s.far },
     );
-    const foldCount = new Set(result.pairs.map((p) => p.fold)).size;
-    const kFold =
-      foldCount > 1 ? kFoldAccuracy(result.scores, result.labels, { folds: foldCount }).mean : null;
-    verification = { ...result, kFold };
   }
-
-  let identification: IdentificationResult | null = null;
-  if (want('identification')) {
-    identification = await evaluateIdentification(model.backbone, dataset, {
+  if (want('identification'))
+    results.identification = await evaluateIdentification(model.backbone, dataset, {
       ...options,
-      split: { unknownFraction, galleryPerIdentity, seed },
-      far,
-    });
-  }
-
-  const rows: string[][] = [['metric', 'value']];
-  if (classification) {
-    rows.push(['closed-set top-1 accuracy', fmt(classification.result.accuracy)]);
-    if (classification.result.topK[5] !== undefined)
-      rows.push(['closed-set top-5 accuracy', fmt(classification.result.topK[5])]);
-    if (classification.left)
-      rows.push(['(images of unknown identities, left out)', String(classification.left)]);
-    if (classification.result.skipped.length)
-      rows.push(['(unreadable images, left out)', String(classification.result.skipped.length)]);
-  }
-  if (verification) {
-    rows.push([
-      `verification pairs (same / different)`,
-      `${verification.positives} / ${verification.negatives}`,
-    ]);
-    rows.push(['verification AUC', fmt(verification.auc)]);
-    rows.push(['verification EER', fmt(verification.eer.eer)]);
-    for (const p of verification.tarAtFar) rows.push([`TAR @ FAR=${p.far}`, fmt(p.tar)]);
-    rows.push(['best-threshold accuracy', fmt(verification.bestAccuracy.accuracy)]);
-    if (verification.kFold !== null)
-      rows.push(['k-fold accuracy (LFW protocol)', fmt(verification.kFold)]);
-    if (verification.droppedPairs)
-      rows.push(['(pairs with an unreadable image, left out)', String(verification.droppedPairs)]);
-  }
-  if (identification) {
-    const known = identification.split.queryIsKnown.filter(Boolean).length;
-    rows.push([
-      '1:N queries (known / unknown)',
-      `${known} / ${identification.split.query.length - known}`,
-    ]);
-    rows.push(['1:N rank-1 (known queries)', fmt(identification.cmc[0])]);
-    if (identification.cmc[4] !== undefined)
-      rows.push(['1:N rank-5 (known queries)', fmt(identification.cmc[4])]);
-    for (const p of identification.dirAtFar) rows.push([`open-set DIR @ FAR=${p.far}`, fmt(p.dir)]);
-    const { gallery, queries } = identification.dropped;
-    if (gallery + queries)
-      rows.push(['(unreadable gallery images / queries, left out)', `${gallery} / ${queries}`]);
-  }
-  io.out(table(rows));
-  const skipped = skippedFilesLine(opened);
-  if (skipped) io.err(skipped);
-  if (reportDir) {
-    await writeReport(
-      reportDir,
-      {
-        title: modelSpec,
-        ...(verification
-          ? { verification: { scores: verification.scores, labels: verification.labels, far } }
-          : {}),
-        ...(identification
-          ? {
-              identification: {
-                neighbors: identification.neighbors,
-                queryLabels: identification.queryLabels,
-                galleryLabels: identification.galleryLabels,
-                far,
-              },
-            }
-          : {}),
-        ...(classification?.result.scores
-          ? {
-              classification: {
-                scores: classification.result.scores,
-                labels: classification.result.labels,
-              },
-            }
-          : {}),
+      split: {
+        unknownFraction: s.unknownFraction,
+        galleryPerIdentity: s.galleryPerIdentity,
+        seed: s.seed,
       },
-      // Files can be skipped only when there are files (not for synthetic data).
-      opened.root === null ? undefined : skippedFiles(opened),
-    );
-    io.out(`report: ${reportDir}/report.json`);
+      far: s.far,
+    });
+  return results;
+}
+
+/**
+ * The images of identities the model's head knows, relabelled to it; null when there is nothing
+ * to classify (a usage error when --task classification asked for it).
+ */
+function classificationSet(
+  s: EvalSettings,
+  model: LoadedModel,
+  dataset: FaceDataset,
+): FaceDataset | null {
+  const asked = s.task === 'classification';
+  if (!model.head || !model.classNames) {
+    if (asked)
+      throw new UsageError(
+        `face ${name}: --task classification needs a model with a classifier head (this one has none)`,
+      );
+    return null;
   }
-  model.head?.dispose();
-  model.backbone.dispose();
-  return 0;
+  const view = byModelClasses(dataset, model.classNames);
+  if (view.size > 0) return view;
+  if (asked)
+    throw new UsageError(
+      `face ${name}: none of the identities of --data is one the model was trained on (classification needs the same identity names)`,
+    );
+  return null;
 }
 
-/** The images of `dataset` whose identity the model knows, labelled with the model's class index. */
-function byModelClasses(dataset: FaceDataset, classNames: readonly string[]): FaceDataset {
-  const classOf = new Map(classNames.map((n, i) => [n, i]));
-  const keep: number[] = [];
-  for (let i = 0; i < dataset.size; i++)
-    if (classOf.has(dataset.classNames[dataset.labels[i]])) keep.push(i);
-  return {
-    size: keep.length,
-    labels: Int32Array.from(keep, (i) => classOf.get(dataset.classNames[dataset.labels[i]])!),
-    classNames,
-    load: (i) => dataset.load(keep[i]),
-    source: (i) => dataset.source(keep[i]),
-  };
-}
-
+/** `--pairs` read and matched to the data, or pairs drawn from it (as many as it allows). */
 function pairsFor(
   dataset: FaceDataset,
   file: string | undefined,
@@ -304,17 +276,12 @@ function pairsFor(
       throw new UsageError(`face ${name}: flag --pairs: ${(err as Error).message}`);
     }
   }
-  // As many folds and pairs as the data allow, up to what was asked.
-  const identities = new Set(dataset.labels).size;
-  const f = Math.max(1, Math.min(folds, Math.floor(identities / 2)));
-  for (let n = pairsPerFold; n >= 1; n = Math.floor(n / 2)) {
-    try {
-      return generatePairs(dataset, { pairsPerFold: n, folds: f, seed });
-    } catch {
-      /* too few images per fold: fewer pairs */
-    }
+  try {
+    return drawVerificationPairs(dataset, { pairsPerFold, folds, seed });
+  } catch (err) {
+    if (!(err instanceof TooFewPairsError)) throw err;
+    throw new UsageError(
+      `face ${name}: flag --data holds too few images of the same person to draw verification pairs`,
+    );
   }
-  throw new UsageError(
-    `face ${name}: flag --data holds too few images of the same person to draw verification pairs`,
-  );
 }

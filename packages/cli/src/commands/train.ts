@@ -1,7 +1,11 @@
 import { existsSync } from 'node:fs';
-import { FaceError } from '@face/core';
+import { FaceError, InvalidArgumentError } from '@face/core';
 import { compose, randomHorizontalFlip } from '@face/data';
+import { metricLossNames } from '@face/losses';
 import {
+  DEFAULT_LABEL_SMOOTHING,
+  DEFAULT_WEIGHT_DECAY,
+  FINE_TUNE_PRESET,
   HEAD_KINDS,
   MINER_KINDS,
   OPTIMIZER_KINDS,
@@ -9,7 +13,9 @@ import {
   classificationRecipe,
   isInteractive,
   jointRecipe,
+  metricLossOptions,
   metricRecipe,
+  parseMetricLosses,
   sequentialRecipe,
   type FitResult,
   type HeadKind,
@@ -17,10 +23,17 @@ import {
   type OptimizerKind,
   type RecipeOptions,
   type ScheduleKind,
+  type TrainingSplits,
 } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
-import { BACKBONES, buildBackbone, type BackboneName } from '../backbones';
-import { atModelSize, openDataset, skippedFilesLine, type BadImagePolicy } from '../datasets';
+import { BACKBONES, buildBackbone, type BackboneName, type BuiltBackbone } from '../backbones';
+import {
+  atModelSize,
+  openDataset,
+  skippedFilesLine,
+  type BadImagePolicy,
+  type OpenedDataset,
+} from '../datasets';
 import {
   BACKEND_FLAG,
   THREADS_FLAG,
@@ -32,11 +45,13 @@ import {
   backendFromFlags,
   fmt,
   noPositionals,
+  splitForTraining,
+  splitLine,
   syntheticOptions,
-  trainingSplits,
 } from './common';
 
 export const RECIPES = ['classification', 'joint', 'sequential', 'metric'] as const;
+/** `--loss` spellings of the CLI's first versions (any '+'-joined registered metric losses work). */
 export const METRIC_LOSSES = ['triplet', 'center', 'triplet+center'] as const;
 
 const name = 'train';
@@ -74,10 +89,9 @@ export const trainCommand: Command = {
     },
     loss: {
       type: 'string',
-      description: 'metric recipe: which metric losses',
+      description: `metric recipe: registered metric losses joined by + (${metricLossNames().join(', ')}: triplet+center, ...), each at weight 1`,
       default: 'triplet',
-      value: 'name',
-      choices: METRIC_LOSSES,
+      value: 'names',
     },
     epochs: {
       type: 'string',
@@ -119,11 +133,15 @@ export const trainCommand: Command = {
     },
     lr: {
       type: 'string',
-      description:
-        'learning rate (default 1e-3, 3e-4 with dlib-resnet; 0.1 for sgd); with dlib-resnet the margin head learns at 10x, the backbone at 0.1x',
+      description: `learning rate (default 1e-3, ${FINE_TUNE_PRESET.lr.toExponential()} with dlib-resnet; 0.1 for sgd); with dlib-resnet the margin head learns at ${FINE_TUNE_PRESET.headLrScale}x, the backbone at ${FINE_TUNE_PRESET.backboneLrScale}x`,
       value: 'x',
     },
-    'weight-decay': { type: 'string', description: 'weight decay', default: '5e-4', value: 'x' },
+    'weight-decay': {
+      type: 'string',
+      description: 'weight decay',
+      default: DEFAULT_WEIGHT_DECAY.toExponential(),
+      value: 'x',
+    },
     schedule: {
       type: 'string',
       description: 'learning-rate schedule',
@@ -135,7 +153,7 @@ export const trainCommand: Command = {
     'label-smoothing': {
       type: 'string',
       description: 'label smoothing of the softmax phase',
-      default: '0.1',
+      default: String(DEFAULT_LABEL_SMOOTHING),
       value: 'x',
     },
     scale: { type: 'string', description: 'scale s of cosine / margin heads', value: 'x' },
@@ -200,71 +218,124 @@ export const trainCommand: Command = {
 
 async function train(v: Values, io: Io): Promise<number> {
   noPositionals(name, v);
-  const data = stringFlag(name, v, 'data', true)!;
-  const out = stringFlag(name, v, 'out', true)!;
-  const recipe = stringFlag(name, v, 'recipe') as (typeof RECIPES)[number];
+  const s = readTrainFlags(v);
+  const log = s.quiet ? () => {} : io.out;
+  // --resume never starts over: a missing folder is refused before anything is built (or created).
+  if (s.resume && !existsSync(s.out)) throw nothingToResume(s.out);
+  await backendFromFlags(name, v, { out: log, err: io.err });
+  const backbone = await buildBackbone(s.backbone.name, s.backbone.options);
+  try {
+    const opened = openDataset(name, 'data', s.data, {
+      imageSize: backbone.imageSize,
+      seed: s.seed,
+      ...s.synthetic,
+    });
+    log(`data: ${opened.description}`);
+    const splits = splitForTraining(name, opened.dataset, s.splits);
+    log(splitLine(splits));
+    log(
+      `model: ${backbone.name} (${backbone.model.countParams().toLocaleString('en-US')} parameters, ${backbone.imageSize} px)`,
+    );
+    const run = startRecipe(s, backbone, splits, recipeOptions(s, backbone, opened, splits, io));
+    try {
+      return await fitAndReport(s, run, opened, io, log);
+    } finally {
+      run.dispose();
+    }
+  } finally {
+    backbone.model.dispose();
+  }
+}
+
+/** The flags of `face train`, read and checked (usage errors name the flag). */
+function readTrainFlags(v: Values) {
   const int = (flag: string, min = 0) => numberFlag(name, v, flag, { integer: true, min });
   const num = (flag: string, min = 0, max = Infinity) => numberFlag(name, v, flag, { min, max });
-  const epochs = int('epochs', 1)!;
+  const recipe = stringFlag(name, v, 'recipe') as (typeof RECIPES)[number];
   const batch = int('batch', 1)!;
-  const seed = int('seed', -(2 ** 31))!;
   const k = int('k', 2)!;
-  const p = int('p', 2) ?? Math.max(2, Math.floor(batch / k));
-  const lr = num('lr');
-  const optimizerKind = stringFlag(name, v, 'optimizer') as OptimizerKind;
-  const scheduleKind = stringFlag(name, v, 'schedule') as ScheduleKind;
-  const head = stringFlag(name, v, 'head') as HeadKind | undefined;
-  const scale = num('scale');
-  const margin = num('margin');
-  const smoothing = num('label-smoothing', 0, 1)!;
-  const unseenFraction = num('val-identities', 0, 1)!;
-  const heldOutFraction = num('val-images', 0, 1)!;
-  const classificationEpochs = int('classification-epochs', 0);
-  if (recipe !== 'sequential' && classificationEpochs !== undefined)
+  const seed = int('seed', -(2 ** 31))!;
+  const s = {
+    data: stringFlag(name, v, 'data', true)!,
+    out: stringFlag(name, v, 'out', true)!,
+    recipe,
+    epochs: int('epochs', 1)!,
+    classificationEpochs: int('classification-epochs', 0),
+    batch,
+    k,
+    p: int('p', 2) ?? Math.max(2, Math.floor(batch / k)),
+    seed,
+    lr: num('lr'),
+    optimizer: stringFlag(name, v, 'optimizer') as OptimizerKind,
+    weightDecay: num('weight-decay')!,
+    schedule: stringFlag(name, v, 'schedule') as ScheduleKind,
+    warmupEpochs: num('warmup-epochs')!,
+    head: stringFlag(name, v, 'head') as HeadKind | undefined,
+    scale: num('scale'),
+    margin: num('margin'),
+    smoothing: num('label-smoothing', 0, 1)!,
+    miner: stringFlag(name, v, 'miner') as MinerKind,
+    losses: lossFlag(stringFlag(name, v, 'loss')!),
+    splits: {
+      unseenFraction: num('val-identities', 0, 1)!,
+      heldOutFraction: num('val-images', 0, 1)!,
+      seed,
+    },
+    checkpointEvery: int('checkpoint-every')!,
+    onBadImage: stringFlag(name, v, 'on-bad-image') as BadImagePolicy,
+    resume: !!v.resume,
+    quiet: !!v.quiet,
+    synthetic: syntheticOptions(name, v),
+    backbone: {
+      name: stringFlag(name, v, 'backbone') as BackboneName,
+      options: {
+        imageSize: int('image-size', 8),
+        embeddingSize: int('embedding-size', 2),
+        seed,
+        trainableFrom: stringFlag(name, v, 'trainable-from'),
+        weights: stringFlag(name, v, 'weights'),
+      },
+    },
+  };
+  if (recipe !== 'sequential' && s.classificationEpochs !== undefined)
     throw new UsageError(
       `face ${name}: flag --classification-epochs only applies to --recipe sequential`,
     );
-  if (recipe === 'metric' && head !== undefined)
+  if (recipe === 'metric' && s.head !== undefined)
     throw new UsageError(
       `face ${name}: flag --head does not apply to --recipe metric (it trains no classifier)`,
     );
-  const synthetic = syntheticOptions(name, v);
-  const log = v.quiet ? () => {} : io.out;
-  // --resume never starts over: a missing folder is refused before anything is built (or created).
-  const nothingToResume = () =>
-    new FaceError(
-      `nothing to resume in ${out}: no checkpoint; run without --resume to start a new run`,
-    );
-  if (v.resume && !existsSync(out)) throw nothingToResume();
+  return s;
+}
 
-  await backendFromFlags(name, v, { out: log, err: io.err });
-  const backbone = await buildBackbone(stringFlag(name, v, 'backbone') as BackboneName, {
-    imageSize: int('image-size', 8),
-    embeddingSize: int('embedding-size', 2),
-    seed,
-    trainableFrom: stringFlag(name, v, 'trainable-from'),
-    weights: stringFlag(name, v, 'weights'),
-  });
-  const opened = openDataset(name, 'data', data, {
-    imageSize: backbone.imageSize,
-    seed,
-    ...synthetic,
-  });
-  log(`data: ${opened.description}`);
-  const splits = trainingSplits(name, opened.dataset, { unseenFraction, heldOutFraction, seed });
-  log(
-    `split: ${splits.train.size} training images of ${splits.train.classNames.length} identities` +
-      (splits.heldOut ? `, ${splits.heldOut.size} held out for accuracy` : '') +
-      (splits.unseen
-        ? `, ${splits.unseen.classNames.length === 0 ? 0 : new Set(splits.unseen.labels).size} unseen identities (${splits.pairs?.pairs.length ?? 0} pairs) for verification`
-        : ''),
-  );
-  log(
-    `model: ${backbone.name} (${backbone.model.countParams().toLocaleString('en-US')} parameters, ${backbone.imageSize} px)`,
+type TrainSettings = ReturnType<typeof readTrainFlags>;
+
+/** `--loss`: registered metric losses by name, in the library's check. */
+function lossFlag(text: string) {
+  try {
+    return parseMetricLosses(text);
+  } catch (err) {
+    if (!(err instanceof InvalidArgumentError)) throw err;
+    throw new UsageError(`face ${name}: flag --loss must be ${err.expected}, got '${text}'`);
+  }
+}
+
+const nothingToResume = (out: string) =>
+  new FaceError(
+    `nothing to resume in ${out}: no checkpoint; run without --resume to start a new run`,
   );
 
-  const interactive = isInteractive(process.stderr);
-  const common: Omit<RecipeOptions, 'epochs'> = {
+/** What every recipe gets: the backbone, data, splits, optimizer, schedule and run directory. */
+function recipeOptions(
+  s: TrainSettings,
+  backbone: BuiltBackbone,
+  opened: OpenedDataset,
+  splits: TrainingSplits,
+  io: Io,
+): Omit<RecipeOptions, 'epochs'> {
+  const fineTune = backbone.pretrained && s.optimizer !== 'sgd';
+  const lr = s.lr ?? (fineTune ? FINE_TUNE_PRESET.lr : undefined);
+  return {
     backbone: backbone.model,
     backboneName: backbone.name,
     train: splits.train,
@@ -275,149 +346,158 @@ async function train(v: Values, io: Io): Promise<number> {
     ),
     evalTransform: atModelSize(opened.sized, backbone.imageSize, backbone.normalization),
     optimizer: {
-      kind: optimizerKind,
-      // A pretrained backbone fine-tunes at a lower rate by default (measured on 225 synthetic
-      // people: AUC 0.94 at 3e-4, 0.66 - below the pretrained 0.69 - at 1e-3).
-      ...(lr !== undefined
-        ? { lr }
-        : backbone.pretrained && optimizerKind !== 'sgd'
-          ? { lr: 3e-4 }
-          : {}),
-      weightDecay: num('weight-decay')!,
+      kind: s.optimizer,
+      ...(lr !== undefined ? { lr } : {}),
+      weightDecay: s.weightDecay,
     },
     schedule: {
-      kind: scheduleKind,
-      warmupEpochs: num('warmup-epochs')!,
-      ...(scheduleKind === 'step' ? { stepEpochs: Math.max(1, Math.round(epochs / 3)) } : {}),
+      kind: s.schedule,
+      warmupEpochs: s.warmupEpochs,
+      ...(s.schedule === 'step' ? { stepEpochs: Math.max(1, Math.round(s.epochs / 3)) } : {}),
     },
-    seed,
-    out,
+    seed: s.seed,
+    out: s.out,
     validation: {
       ...(splits.heldOut ? { classification: splits.heldOut } : {}),
       ...(splits.pairs ? { verification: splits.pairs } : {}),
     },
-    checkpoint: { everySteps: int('checkpoint-every')! },
-    progress: v.quiet
-      ? false
-      : {
-          mode: interactive ? 'bar' : 'lines',
-          stream: {
-            write: (t: string) =>
-              interactive ? process.stderr.write(t) : io.out(t.replace(/\n$/, '')),
-          },
-        },
-    config: { data, imageSize: backbone.imageSize },
-    onBadImage: stringFlag(name, v, 'on-bad-image') as BadImagePolicy,
+    checkpoint: { everySteps: s.checkpointEvery },
+    progress: s.quiet ? false : progressLines(io),
+    config: { data: s.data, imageSize: backbone.imageSize },
+    onBadImage: s.onBadImage,
     // A stale run lock taken over, a corrupt checkpoint skipped on resume: said, never silent.
     onNotice: (message: string) => io.err(message),
   };
-  const headOptions = {
-    ...(scale !== undefined ? { scale } : {}),
-    ...(margin !== undefined ? { margin } : {}),
+}
+
+/** A progress bar on an interactive stderr, lines on the output otherwise. */
+function progressLines(io: Io): RecipeOptions['progress'] {
+  const interactive = isInteractive(process.stderr);
+  return {
+    mode: interactive ? 'bar' : 'lines',
+    stream: {
+      write: (t: string) => (interactive ? process.stderr.write(t) : io.out(t.replace(/\n$/, ''))),
+    },
   };
-  const miner = stringFlag(name, v, 'miner') as MinerKind;
-  let fit: () => Promise<FitResult[]>;
+}
+
+/** A recipe's run as the command drives it (the sequential recipe: its two phases as one). */
+interface TrainingRun {
+  fit(): Promise<FitResult[]>;
   /** The checkpoints found, and whether there was any (the sequential recipe: one per phase). */
-  let resume: () => Promise<{ info: unknown; found: boolean }>;
-  let dispose: () => void;
-  if (recipe === 'sequential') {
-    const run = sequentialRecipe({
-      ...common,
-      classification: {
-        // A pretrained backbone goes straight to the margin head (its embedding is trained already).
-        epochs: classificationEpochs ?? (backbone.pretrained ? 0 : epochs),
-        batchSize: batch,
-        labelSmoothing: smoothing,
-        ...(common.optimizer ? { optimizer: common.optimizer } : {}),
-      },
-      margin: {
-        epochs,
-        batchSize: batch,
-        head: head ?? 'arcface',
-        headOptions,
-        // A pretrained backbone learns slowly and its fresh head fast, so that the head's first
-        // random gradients do not undo what the backbone knows.
-        optimizer: {
-          ...common.optimizer,
-          ...(backbone.pretrained ? { backboneLrScale: 0.1, headLrScale: 10 } : {}),
-        },
-      },
-    });
-    fit = async () => Object.values(await run.fit()).filter((r): r is FitResult => r !== null);
-    resume = async () => {
-      const info = await run.resume();
-      return { info, found: info.phase1 !== null || info.phase2 !== null };
-    };
-    dispose = () => run.dispose();
-  } else {
-    const run =
-      recipe === 'classification'
-        ? classificationRecipe({
+  resume(): Promise<{ info: unknown; found: boolean }>;
+  dispose(): void;
+}
+
+function startRecipe(
+  s: TrainSettings,
+  backbone: BuiltBackbone,
+  splits: TrainingSplits,
+  common: Omit<RecipeOptions, 'epochs'>,
+): TrainingRun {
+  const headOptions = {
+    ...(s.scale !== undefined ? { scale: s.scale } : {}),
+    ...(s.margin !== undefined ? { margin: s.margin } : {}),
+  };
+  if (s.recipe === 'sequential') return sequentialRun(s, backbone, common, headOptions);
+  const classifier = { head: s.head ?? 'linear', headOptions, labelSmoothing: s.smoothing };
+  const pk = { epochs: s.epochs, p: s.p, k: s.k };
+  const run =
+    s.recipe === 'classification'
+      ? classificationRecipe({ ...common, epochs: s.epochs, batchSize: s.batch, ...classifier })
+      : s.recipe === 'joint'
+        ? jointRecipe({
             ...common,
-            epochs,
-            batchSize: batch,
-            head: head ?? 'linear',
-            headOptions,
-            labelSmoothing: smoothing,
+            ...pk,
+            ...classifier,
+            triplet: { miner: s.miner, ...(s.margin !== undefined ? { margin: s.margin } : {}) },
           })
-        : recipe === 'joint'
-          ? jointRecipe({
-              ...common,
-              epochs,
-              p,
-              k,
-              head: head ?? 'linear',
-              headOptions,
-              labelSmoothing: smoothing,
-              triplet: { miner, ...(margin !== undefined ? { margin } : {}) },
-            })
-          : metricRecipe({
-              ...common,
-              epochs,
-              p,
-              k,
-              validation: splits.pairs ? { verification: splits.pairs } : {},
-              triplet:
-                stringFlag(name, v, 'loss') === 'center'
-                  ? false
-                  : { miner, ...(margin !== undefined ? { margin } : {}) },
-              center: stringFlag(name, v, 'loss') === 'triplet' ? false : { lambda: 0.01 },
-            });
-    fit = async () => [await run.fit()];
-    resume = async () => {
+        : metricRecipe({
+            ...common,
+            ...pk,
+            validation: splits.pairs ? { verification: splits.pairs } : {},
+            ...metricLossOptions(s.losses, { miner: s.miner, margin: s.margin }),
+          });
+  return {
+    fit: async () => [await run.fit()],
+    resume: async () => {
       const info = await run.resume();
       return { info, found: info !== null };
-    };
-    dispose = () => run.dispose();
-  }
-  try {
-    if (v.resume) {
-      const { info, found } = await resume();
-      // An empty folder, or one with logs or a model but no checkpoint: never a silent fresh start.
-      if (!found) throw nothingToResume();
-      log(
-        `resume: ${JSON.stringify(info, (key, value) => (key === 'fingerprint' || key === 'metrics' ? undefined : value))}`,
-      );
-    }
-    const t0 = Date.now();
-    const results = await fit();
-    const last = results.at(-1)?.history.at(-1);
-    const stop = results.find((r) => r.stopReason)?.stopReason;
-    // Listing problems and every image training or validation could not decode, counted once.
-    const skipped = skippedFilesLine(opened);
-    if (skipped) io.err(skipped);
-    if (stop) io.err(`stopped: ${stop.message}`);
-    io.out(
-      `done in ${((Date.now() - t0) / 1000).toFixed(1)} s: loss ${fmt(last?.loss)}` +
-        (last?.val_accuracy !== undefined ? `, held-out accuracy ${fmt(last.val_accuracy)}` : '') +
-        (last?.val_auc !== undefined
-          ? `, verification AUC ${fmt(last.val_auc)}, EER ${fmt(last.val_eer)}`
-          : ''),
+    },
+    dispose: () => run.dispose(),
+  };
+}
+
+/** Softmax, then a margin head; a pretrained backbone fine-tunes by the library's preset. */
+function sequentialRun(
+  s: TrainSettings,
+  backbone: BuiltBackbone,
+  common: Omit<RecipeOptions, 'epochs'>,
+  headOptions: { scale?: number; margin?: number },
+): TrainingRun {
+  const preset = backbone.pretrained ? FINE_TUNE_PRESET : null;
+  const run = sequentialRecipe({
+    ...common,
+    classification: {
+      epochs: s.classificationEpochs ?? preset?.classificationEpochs ?? s.epochs,
+      batchSize: s.batch,
+      labelSmoothing: s.smoothing,
+      ...(common.optimizer ? { optimizer: common.optimizer } : {}),
+    },
+    margin: {
+      epochs: s.epochs,
+      batchSize: s.batch,
+      head: s.head ?? 'arcface',
+      headOptions,
+      optimizer: {
+        ...common.optimizer,
+        ...(preset
+          ? { backboneLrScale: preset.backboneLrScale, headLrScale: preset.headLrScale }
+          : {}),
+      },
+    },
+  });
+  return {
+    fit: async () => Object.values(await run.fit()).filter((r): r is FitResult => r !== null),
+    resume: async () => {
+      const info = await run.resume();
+      return { info, found: info.phase1 !== null || info.phase2 !== null };
+    },
+    dispose: () => run.dispose(),
+  };
+}
+
+/** Resumes if asked, trains, and prints the summary; the exit code. */
+async function fitAndReport(
+  s: TrainSettings,
+  run: TrainingRun,
+  opened: OpenedDataset,
+  io: Io,
+  log: (line: string) => void,
+): Promise<number> {
+  if (s.resume) {
+    const { info, found } = await run.resume();
+    // An empty folder, or one with logs or a model but no checkpoint: never a silent fresh start.
+    if (!found) throw nothingToResume(s.out);
+    log(
+      `resume: ${JSON.stringify(info, (key, value) => (key === 'fingerprint' || key === 'metrics' ? undefined : value))}`,
     );
-    if (!stop || stop.kind === 'early-stopping') io.out(`model: ${out}/model`);
-    return stop && stop.kind !== 'early-stopping' ? 1 : 0;
-  } finally {
-    dispose();
-    backbone.model.dispose();
   }
+  const t0 = Date.now();
+  const results = await run.fit();
+  const last = results.at(-1)?.history.at(-1);
+  const stop = results.find((r) => r.stopReason)?.stopReason;
+  // Listing problems and every image training or validation could not decode, counted once.
+  const skipped = skippedFilesLine(opened);
+  if (skipped) io.err(skipped);
+  if (stop) io.err(`stopped: ${stop.message}`);
+  io.out(
+    `done in ${((Date.now() - t0) / 1000).toFixed(1)} s: loss ${fmt(last?.loss)}` +
+      (last?.val_accuracy !== undefined ? `, held-out accuracy ${fmt(last.val_accuracy)}` : '') +
+      (last?.val_auc !== undefined
+        ? `, verification AUC ${fmt(last.val_auc)}, EER ${fmt(last.val_eer)}`
+        : ''),
+  );
+  if (!stop || stop.kind === 'early-stopping') io.out(`model: ${s.out}/model`);
+  return stop && stop.kind !== 'early-stopping' ? 1 : 0;
 }
