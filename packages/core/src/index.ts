@@ -40,3 +40,4 @@ export {
 } from './model-files-node';
 export { Registry } from './registry';
 export { writeFileAtomic, errorWithPath } from './files-node';
+export { isStateful, type JsonValue, type Stateful } from './stateful';

@@ -1,3 +1,2 @@
-/** A JSON-serializable value: what checkpoints store for RNG, data, callback and user state. */
-export type JsonValue =
-  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+/** The JSON value type is @face/core's (one owner); re-exported so train's imports keep working. */
+export type { JsonValue } from '@face/core';
