@@ -1,6 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { layers, type LayersModel, type Shape } from '@tensorflow/tfjs-layers';
-import { checkInteger, checkNumber, InvalidArgumentError, Rng } from '@face/core';
+import {
+  checkInteger,
+  checkNumber,
+  InvalidArgumentError,
+  type JsonValue,
+  Rng,
+  type RngState,
+  type Stateful,
+} from '@face/core';
 import { type BaseLayerArgs, isTraining, singleInput } from '@face/norms';
 import { dropBlock2d, dropBlockSchedule } from './drop-block';
 
@@ -20,13 +28,16 @@ export interface DropBlock2DArgs extends BaseLayerArgs {
   seed?: number | null;
 }
 
+/** What a DropBlock2D layer checkpoints: its schedule step and its mask generator. */
+export type DropBlock2DState = { step: number; rng: RngState };
+
 /**
  * DropBlock as a layer ({@link dropBlock2d}): drops blocks when called with
  * `{ training: true }`, identity otherwise. Each training call advances `step`, which drives the
- * linear schedule of p; set it with {@link setDropBlockStep} when resuming. `rng` is the mask
- * generator, whose `state()` a checkpoint can store.
+ * linear schedule of p; `rng` is the mask generator. Both live outside the model's weights, so the
+ * layer is {@link Stateful}: a checkpoint stores `getState()` and a resumed run draws the same masks.
  */
-export class DropBlock2D extends layers.Layer {
+export class DropBlock2D extends layers.Layer implements Stateful {
   static className = 'DropBlock2D';
   readonly p: number;
   readonly blockSize: number;
@@ -62,6 +73,20 @@ export class DropBlock2D extends layers.Layer {
     const p = this.currentP();
     this.step += 1;
     return dropBlock2d(x, { p, blockSize: this.blockSize, eps: this.eps, rng: this.rng });
+  }
+
+  getState(): DropBlock2DState {
+    return { step: this.step, rng: this.rng.state() };
+  }
+
+  setState(state: JsonValue): void {
+    const fn = `DropBlock2D(${this.name}).setState`;
+    if (state === null || typeof state !== 'object' || Array.isArray(state))
+      throw new InvalidArgumentError(fn, 'state', state, '{ step, rng }');
+    const step = checkInteger(fn, 'state.step', state.step, { min: 0 });
+    // Rng.setState validates the words and names what it expected.
+    this.rng.setState(state.rng as RngState);
+    this.step = step;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkInteger, checkNumber, InvalidArgumentError, checkOptions } from '@face/core';
+import { checkInteger, checkNumber, checkOptions } from '@face/core';
 import { type Labels, oneHotRows } from '../util/labels';
 import { type Reduced, type Reduction, reduceLosses } from '../util/reduction';
 import {
   assignCopy,
   checkWeights,
   readStatefulLossArgs,
+  readStateObject,
   type StatefulLoss,
   uniqueName,
 } from '../util/stateful';
@@ -18,10 +19,11 @@ export interface OnlineLabelSmoothingConfig {
   name?: string;
 }
 
-export interface OnlineLabelSmoothingState {
+// A type alias, not an interface, so that it is a JsonValue (the Stateful contract).
+export type OnlineLabelSmoothingState = {
   /** Completed epochs: how many times {@link OnlineLabelSmoothing.nextEpoch} ran. */
   epoch: number;
-}
+};
 
 export interface OnlineLabelSmoothingLossOptions<R extends Reduction = Reduction> {
   reduction?: R;
@@ -158,13 +160,10 @@ export class OnlineLabelSmoothing implements StatefulLoss<
     return { epoch: this.epochs };
   }
 
-  setState(state: OnlineLabelSmoothingState): void {
-    if (state === null || typeof state !== 'object') {
-      throw new InvalidArgumentError('OnlineLabelSmoothing.setState', 'state', state, '{ epoch }');
-    }
-    this.epochs = checkInteger('OnlineLabelSmoothing.setState', 'state.epoch', state.epoch, {
-      min: 0,
-    });
+  setState(state: unknown): void {
+    const fn = 'OnlineLabelSmoothing.setState';
+    const s = readStateObject(fn, state, '{ epoch }');
+    this.epochs = checkInteger(fn, 'state.epoch', s.epoch, { min: 0 });
   }
 
   dispose(): void {

@@ -6,6 +6,7 @@ import {
   Rng,
   checkBoolean,
   checkOptions,
+  type JsonValue,
 } from '@face/core';
 import { type Labels, oneHotRows, readLabels } from '../util/labels';
 import { gatherRows } from '../util/pick';
@@ -92,7 +93,7 @@ export class TargetAngle {
  */
 export abstract class MarginHead<
   Config extends MarginHeadConfig = MarginHeadConfig,
-> implements StatefulLoss<Required<Config>, object> {
+> implements StatefulLoss<Required<Config>> {
   /** The name saved models and checkpoints store (`{ className, config }`); tfjs's convention. */
   static readonly className: string = 'MarginHead';
   /** Every config option the class takes: `registerMarginHead` and recipes read it. */
@@ -235,11 +236,11 @@ export abstract class MarginHead<
   }
 
   /** Step-dependent state as JSON ({} for heads without any). */
-  getState(): object {
+  getState(): JsonValue {
     return {};
   }
 
-  setState(_state: object): void {}
+  setState(_state: unknown): void {}
 
   dispose(): void {
     this.weight.dispose();

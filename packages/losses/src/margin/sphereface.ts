@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkInteger, checkNumber, InvalidArgumentError, checkOptions } from '@face/core';
+import { checkInteger, checkNumber, checkOptions } from '@face/core';
+import { readStateObject } from '../util/stateful';
 import { safeNorm } from '../util/tensors';
 import { MARGIN_HEAD_KEYS, MarginHead, type MarginHeadConfig, type TargetAngle } from './base';
 
@@ -16,10 +17,11 @@ export interface SphereFaceConfig extends MarginHeadConfig {
   lambdaMin?: number;
 }
 
-export interface SphereFaceState {
+// A type alias, not an interface, so that it is a JsonValue (the Stateful contract).
+export type SphereFaceState = {
   /** Training steps taken: the t of lambda(t). */
   iteration: number;
-}
+};
 
 /**
  * SphereFace / A-Softmax (Liu et al. 2017, "SphereFace: Deep Hypersphere Embedding for Face
@@ -110,12 +112,9 @@ export class SphereFace extends MarginHead<SphereFaceConfig> {
     return { iteration: this.iterations };
   }
 
-  override setState(state: SphereFaceState): void {
-    if (state === null || typeof state !== 'object') {
-      throw new InvalidArgumentError('SphereFace.setState', 'state', state, '{ iteration }');
-    }
-    this.iterations = checkInteger('SphereFace.setState', 'state.iteration', state.iteration, {
-      min: 0,
-    });
+  override setState(state: unknown): void {
+    const fn = 'SphereFace.setState';
+    const s = readStateObject(fn, state, '{ iteration }');
+    this.iterations = checkInteger(fn, 'state.iteration', s.iteration, { min: 0 });
   }
 }

@@ -1,11 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  checkInteger,
-  checkNumber,
-  InvalidArgumentError,
-  checkBoolean,
-  checkOptions,
-} from '@face/core';
+import { checkInteger, checkNumber, checkBoolean, checkOptions, type JsonValue } from '@face/core';
 import { type Labels, oneHotRows } from '../util/labels';
 import { gatherRows } from '../util/pick';
 import { type Reduced, type Reduction, reduceLosses } from '../util/reduction';
@@ -13,6 +7,7 @@ import {
   assignCopy,
   checkWeights,
   readStatefulLossArgs,
+  readStateObject,
   type StatefulLoss,
   uniqueName,
 } from '../util/stateful';
@@ -46,7 +41,7 @@ export interface CenterLossOptions<R extends Reduction = Reduction> {
  * infinite embedding skips it (the loss is then non-finite, for the caller to refuse the step).
  * With `learnable: true` they are a trainable variable instead and the optimizer moves them.
  */
-export class CenterLoss implements StatefulLoss<Required<CenterLossConfig>, object> {
+export class CenterLoss implements StatefulLoss<Required<CenterLossConfig>> {
   static readonly className = 'CenterLoss';
   readonly numClasses: number;
   readonly embeddingDim: number;
@@ -157,14 +152,12 @@ export class CenterLoss implements StatefulLoss<Required<CenterLossConfig>, obje
   }
 
   /** The centers are all the state; they travel as weights. */
-  getState(): object {
+  getState(): JsonValue {
     return {};
   }
 
-  setState(state: object): void {
-    if (state === null || typeof state !== 'object') {
-      throw new InvalidArgumentError('CenterLoss.setState', 'state', state, 'an object');
-    }
+  setState(state: unknown): void {
+    readStateObject('CenterLoss.setState', state, 'an object');
   }
 
   dispose(): void {

@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkBoolean, checkOptions, InvalidArgumentError, ShapeError } from '@face/core';
+import {
+  checkBoolean,
+  checkOptions,
+  InvalidArgumentError,
+  type JsonValue,
+  ShapeError,
+  type Stateful,
+} from '@face/core';
 import { type Labels, readLabels } from './labels';
 import { checkReduction, type Reduction, REDUCTIONS } from './reduction';
 import { checkMatrix } from './tensors';
@@ -7,16 +14,29 @@ import { checkMatrix } from './tensors';
 /**
  * What every loss that holds tensors offers the training loop: the variables for the optimizer,
  * weights and JSON state for checkpoints (weights are tensors the caller owns and disposes; state
- * is plain JSON), the constructor options back, and disposal.
+ * is plain JSON through @face/core's {@link Stateful}), the constructor options back, and disposal.
+ * `setState` takes any JSON (it comes from disk; implementations may widen it to `unknown`) and
+ * throws a typed error on a wrong shape.
  */
-export interface StatefulLoss<Config, State> {
+export interface StatefulLoss<Config, State extends JsonValue = JsonValue> extends Stateful {
   readonly trainableVariables: tf.Variable[];
   getConfig(): Config;
   getWeights(): tf.Tensor[];
   setWeights(weights: tf.Tensor[]): void;
   getState(): State;
-  setState(state: State): void;
+  setState(state: JsonValue): void;
   dispose(): void;
+}
+
+/** `state` as a JSON object (not null, not an array), or a typed error naming `expected`. */
+export function readStateObject(
+  fn: string,
+  state: unknown,
+  expected: string,
+): { [key: string]: JsonValue } {
+  if (state === null || typeof state !== 'object' || Array.isArray(state))
+    throw new InvalidArgumentError(fn, 'state', state, expected);
+  return state as { [key: string]: JsonValue };
 }
 
 const used = new Map<string, number>();

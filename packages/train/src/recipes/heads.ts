@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, Rng, checkInteger, checkNumber } from '@face/core';
+import { InvalidArgumentError, Rng, checkInteger, checkNumber, type Stateful } from '@face/core';
 import {
   MARGIN_HEAD_KEYS,
   MarginHead,
@@ -19,7 +19,7 @@ import type { NamedVariable } from '../variables';
  * heads) and for inference (plain scores: argmax is the predicted identity). Variables carry
  * stable names (`head/...`), whatever the process, so checkpoints match across runs.
  */
-export interface ClassifierHead {
+export interface ClassifierHead extends Stateful {
   /** `'linear'`, or a margin head's serialized class name (`'ArcFace'`, `'NormalizedSoftmax'`, ...). */
   readonly kind: string;
   readonly embeddingDim: number;
@@ -37,9 +37,8 @@ export interface ClassifierHead {
   logits(embeddings: tf.Tensor2D): tf.Tensor2D;
   /** JSON that rebuilds the head (with {@link classifierHeadFromJson}); weights travel apart. */
   toJson(): JsonValue;
-  /** JSON state that changes while training (SphereFace's iteration), for checkpoints. */
-  getState(): JsonValue;
-  setState(state: JsonValue): void;
+  // getState/setState (Stateful): JSON state that changes while training (SphereFace's
+  // iteration), for checkpoints and the saved model.
   dispose(): void;
 }
 
@@ -194,11 +193,11 @@ export class MarginClassifier implements ClassifierHead {
   }
 
   getState(): JsonValue {
-    return this.head.getState() as JsonValue;
+    return this.head.getState();
   }
 
   setState(state: JsonValue): void {
-    this.head.setState(state as object);
+    this.head.setState(state);
   }
 
   dispose(): void {

@@ -6,6 +6,8 @@ import {
   checkNumber,
   checkOneOf,
   errorWithPath,
+  isStateful,
+  type Stateful,
 } from '@face/core';
 import {
   DataLoader,
@@ -555,31 +557,21 @@ function namingErrors(callback: Callback, path: string): Callback {
 }
 
 /**
- * Checkpoints the DropBlock layers' schedule step and mask generator (they live outside the
- * trainer's variables), so a resumed run draws the same masks.
+ * Checkpoints the backbone layers that are {@link Stateful} (DropBlock's schedule step and mask
+ * generator live outside the trainer's variables), keyed by layer name, so a resumed run draws the
+ * same masks. The stored shape, `{ [layer]: { step, rng } }` for DropBlock, is the layers' own.
  */
 function dropBlockState(backbone: Backbone): Callback {
-  type DropBlockLike = { step: number; rng: Rng; name: string };
   const layers = (backbone.layers ?? []).filter(
-    (l): l is DropBlockLike =>
-      !!l &&
-      typeof l === 'object' &&
-      (l as DropBlockLike).rng instanceof Rng &&
-      typeof (l as DropBlockLike).step === 'number',
+    (l): l is Stateful & { name: string } =>
+      isStateful(l) && typeof (l as { name?: unknown }).name === 'string',
   );
   return {
     name: 'recipe:drop-block',
-    getState: () =>
-      Object.fromEntries(
-        layers.map((l) => [l.name, { step: l.step, rng: l.rng.state() as unknown as JsonValue }]),
-      ),
+    getState: () => Object.fromEntries(layers.map((l) => [l.name, l.getState()])),
     setState(state) {
-      const s = state as Record<string, { step: number; rng: JsonValue }>;
-      for (const l of layers) {
-        if (!s[l.name]) continue;
-        l.step = s[l.name].step;
-        l.rng.setState(s[l.name].rng as never);
-      }
+      const s = state as Record<string, JsonValue>;
+      for (const l of layers) if (s[l.name] !== undefined) l.setState(s[l.name]);
     },
   };
 }
