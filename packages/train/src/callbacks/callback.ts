@@ -1,8 +1,7 @@
-import type { Rng } from '@face/core';
+import type { Rng, Stateful } from '@face/core';
 import type { Checkpoint, TrainerPosition } from '../checkpoint/checkpoint';
 import type { Fingerprint } from '../checkpoint/fingerprint';
 import type { CheckpointInfo, CheckpointManager } from '../checkpoint/manager';
-import type { JsonValue } from '../json';
 import type { Optimizer } from '../optim/optimizer';
 import type { NamedVariable } from '../variables';
 
@@ -91,10 +90,11 @@ type Maybe<T> = T | Promise<T>;
 /**
  * A training callback. Hooks run in ascending `order` (default 0; evaluation runs at -10, so that
  * early stopping, checkpoints (10) and logs (20) see its metrics), then in list order. A callback
- * with state across epochs implements `getState`/`setState` so that checkpoints carry it; `name`
- * keys that state and must be unique among a trainer's callbacks.
+ * with state across epochs is `Stateful` (@face/core): it implements both `getState` and
+ * `setState` (the trainer refuses one without the other) so that checkpoints carry it; `name` keys
+ * that state and must be unique among a trainer's callbacks.
  */
-export interface Callback {
+export interface Callback extends Partial<Stateful> {
   readonly name: string;
   readonly order?: number;
   onTrainBegin?(trainer: TrainerHandle): Maybe<void>;
@@ -104,8 +104,6 @@ export interface Callback {
   /** `logs` may be extended in place (evaluation adds its metrics). */
   onEpochEnd?(logs: EpochLogs, trainer: TrainerHandle): Maybe<void>;
   onTrainEnd?(result: FitResult, trainer: TrainerHandle): Maybe<void>;
-  getState?(): JsonValue;
-  setState?(state: JsonValue): void;
 }
 
 /** What `fit` returns. */

@@ -16,9 +16,10 @@ export interface BatchPosition {
  *    started from. The simplest way: derive the epoch's order from `(seed, epoch)` and any
  *    augmentation randomness of batch `i` from `(seed, epoch, i)`, never from a generator that
  *    runs across epochs or is advanced by prefetching.
- * 2. If the source has state beyond its configuration, `state()` returns it as JSON describing the
- *    position *after the batches the trainer consumed* (not after batches a loader prefetched), and
- *    `setState()` restores it; the trainer saves it in checkpoints and restores it before resuming.
+ * 2. If the source has state beyond its configuration, it is `Stateful` (@face/core): `getState()`
+ *    returns it as JSON describing the position *after the batches the trainer consumed* (not
+ *    after batches a loader prefetched), and `setState()` restores it; the trainer saves it in
+ *    checkpoints and restores it before resuming.
  * 3. The trainer disposes the tensors of each batch after its step (unless told otherwise), and
  *    calls the iterator's `return()` when it stops early: dispose prefetched batches there.
  */
@@ -26,8 +27,14 @@ export interface ResumableBatchSource<B> {
   batches(position: BatchPosition): AsyncIterable<B> | Iterable<B>;
   /** Batches per epoch when known (progress bars). */
   batchesPerEpoch?(epoch: number): number | undefined;
-  state?(): JsonValue;
+  /** The source's state (see 2. above); a `Stateful` source has both methods. */
+  getState?(): JsonValue;
   setState?(state: JsonValue): void;
+  /**
+   * @deprecated Renamed `getState()` (the one `Stateful` protocol); still read for one version
+   * when `getState` is absent.
+   */
+  state?(): JsonValue;
 }
 
 /**

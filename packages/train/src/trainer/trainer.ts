@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { FaceError, InvalidArgumentError, Rng, checkInteger, checkNumber } from '@face/core';
+import {
+  FaceError,
+  InvalidArgumentError,
+  Rng,
+  checkInteger,
+  checkNumber,
+  isStateful,
+  type Stateful,
+} from '@face/core';
 import type {
   Callback,
   TrainerHandle,
@@ -31,6 +39,7 @@ import {
   type VariablesInput,
 } from '../variables';
 import { isResumableSource, type EpochBatches, type ResumableBatchSource } from './batch-source';
+import { checkCallbackState, extraStateOf, sourceState, type ExtraState } from './state-parts';
 import {
   clipGradients,
   disposeStepTensors,
@@ -56,11 +65,7 @@ export type LossOutput =
 /** Computes the loss of a batch from the trainer's variables; runs under `tf.variableGrads`. */
 export type LossFn<B> = (batch: B, context: StepContext) => LossOutput;
 
-/** User state that is not a tensor, saved in checkpoints (head configuration, sampler position...). */
-export interface ExtraState {
-  save(): JsonValue;
-  load(state: JsonValue): void;
-}
+export type { ExtraState } from './state-parts';
 
 export interface TrainerOptions<B> {
   optimizer: Optimizer;
@@ -88,7 +93,11 @@ export interface TrainerOptions<B> {
    * fingerprint, so resuming on a renamed or changed set is refused instead of remapping classes.
    */
   dataset?: DatasetLike;
-  extraState?: ExtraState;
+  /**
+   * User state that is not a tensor, saved in checkpoints (head configuration, sampler
+   * position...). The deprecated `{ save, load }` shape is still accepted for one version.
+   */
+  extraState?: Stateful | ExtraState;
   /** Dispose the tensors of each batch after its step (default true). */
   disposeBatches?: boolean;
 }
@@ -128,7 +137,7 @@ export class Trainer<B> implements TrainerHandle {
   private readonly schedule?: LearningRateSchedule;
   private readonly clipNorm?: { maxNorm: number; normType?: 1 | 2 | typeof Infinity };
   private readonly clipValue?: number;
-  private readonly extraState?: ExtraState;
+  private readonly extraState?: Stateful;
   private readonly disposeBatches: boolean;
   private pos: TrainerPosition = { epoch: 0, batchInEpoch: 0, step: 0 };
   private acc: EpochAccumulator = emptyAccumulator();
@@ -198,7 +207,7 @@ export class Trainer<B> implements TrainerHandle {
     }
     this.clipValue = options.clipGradValue;
     this.rng = options.rng instanceof Rng ? options.rng : new Rng(options.rng ?? 0);
-    this.extraState = options.extraState;
+    this.extraState = extraStateOf(fn, options.extraState);
     this.disposeBatches = options.disposeBatches ?? true;
     const names = new Set<string>();
     for (const [i, cb] of (options.callbacks ?? []).entries()) {
@@ -212,6 +221,7 @@ export class Trainer<B> implements TrainerHandle {
           'a name no other callback has',
         );
       names.add(cb.name);
+      checkCallbackState(fn, i, cb);
     }
     this.callbacks = (options.callbacks ?? [])
       .map((cb, i) => ({ cb, i }))
@@ -426,7 +436,7 @@ export class Trainer<B> implements TrainerHandle {
   /** The run's state as a checkpoint. Tensors: variables are live (not copies); optimizer slots are copies. */
   snapshot(metrics: Record<string, number> = {}): Checkpoint {
     const callbacks: Record<string, JsonValue> = {};
-    for (const cb of this.callbacks) if (cb.getState) callbacks[cb.name] = cb.getState();
+    for (const cb of this.callbacks) if (isStateful(cb)) callbacks[cb.name] = cb.getState();
     const trainer: TrainerJson = {
       accumulator: this.acc,
       history: this.hist,
@@ -439,10 +449,10 @@ export class Trainer<B> implements TrainerHandle {
       state: Object.fromEntries(this.stateVariables.map((v) => [v.name, v.variable])),
       optimizer: this.optimizer.getState(),
       rng: this.rng.state(),
-      data: this.source?.state?.() ?? null,
+      data: sourceState(this.source),
       callbacks,
       trainer: JSON.parse(JSON.stringify(trainer)) as JsonValue,
-      extra: this.extraState?.save() ?? null,
+      extra: this.extraState?.getState() ?? null,
       metrics,
     };
   }
@@ -494,9 +504,9 @@ export class Trainer<B> implements TrainerHandle {
     if (checkpoint.optimizer) this.optimizer.setState(checkpoint.optimizer);
     for (const cb of this.callbacks) {
       const s = checkpoint.callbacks[cb.name];
-      if (s !== undefined && cb.setState) cb.setState(s);
+      if (s !== undefined && isStateful(cb)) cb.setState(s);
     }
-    if (this.extraState && checkpoint.extra !== null) this.extraState.load(checkpoint.extra);
+    if (this.extraState && checkpoint.extra !== null) this.extraState.setState(checkpoint.extra);
     for (const v of this.variables) v.variable.assign(checkpoint.variables[v.name]);
     for (const v of this.stateVariables) v.variable.assign(checkpoint.state[v.name]);
     if (checkpoint.rng) this.rng.setState(checkpoint.rng);
