@@ -51,8 +51,6 @@ import {
 } from './common';
 
 export const RECIPES = ['classification', 'joint', 'sequential', 'metric'] as const;
-/** `--loss` spellings of the CLI's first versions (any '+'-joined registered metric losses work). */
-export const METRIC_LOSSES = ['triplet', 'center', 'triplet+center'] as const;
 
 const name = 'train';
 
