@@ -22,6 +22,7 @@ export {
   DropBlock2D,
   setDropBlockStep,
   type DropBlock2DArgs,
+  type DropBlock2DState,
 } from './regularization/drop-block-2d';
 
 // Blocks
