@@ -53,6 +53,40 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   await syncDirectory(fs, dir);
 }
 
+/**
+ * Replaces several files as one (a report's JSON and figures, embeddings and their index): every
+ * file is written to its temporary name and flushed first, and only then renamed into place, one
+ * after the other. A failure while writing (a full disk, the usual one) leaves every previous file
+ * as it was and no temporary file; only a crash between the renames, which need no space, can
+ * leave a mix.
+ */
+export async function writeFilesAtomic(
+  files: readonly { path: string; data: string | Uint8Array }[],
+): Promise<void> {
+  if (!Array.isArray(files) || files.some((f) => typeof f?.path !== 'string' || f.path === ''))
+    throw new InvalidArgumentError(
+      'writeFilesAtomic',
+      'files',
+      files,
+      'an array of { path, data }',
+    );
+  const fs = await nodeFs();
+  const token = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  const temps = files.map((f) => `${f.path}.tmp-${token}`);
+  let at = 0;
+  try {
+    for (; at < files.length; at++) {
+      await fs.mkdir(parentOf(files[at].path), { recursive: true });
+      await fs.writeFile(temps[at], files[at].data, { flush: true });
+    }
+  } catch (err) {
+    await Promise.all(temps.map((t) => fs.rm(t, { force: true }).catch(() => {})));
+    throw errorWithPath(err, files[at]?.path ?? '');
+  }
+  for (let i = 0; i < files.length; i++) await fs.rename(temps[i], files[i].path);
+  for (const dir of new Set(files.map((f) => parentOf(f.path)))) await syncDirectory(fs, dir);
+}
+
 /** Makes a rename inside `dir` durable (POSIX); a no-op where directories cannot be opened. */
 async function syncDirectory(fs: typeof NodeFs, dir: string): Promise<void> {
   let handle: NodeFs.FileHandle | undefined;

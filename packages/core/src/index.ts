@@ -39,5 +39,5 @@ export {
   type ModelFileStat,
 } from './model-files-node';
 export { Registry } from './registry';
-export { writeFileAtomic, errorWithPath } from './files-node';
+export { writeFileAtomic, writeFilesAtomic, errorWithPath } from './files-node';
 export { isStateful, type JsonValue, type Stateful } from './stateful';

@@ -4,7 +4,7 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, errorWithPath, writeFileAtomic } from '../src';
+import { InvalidArgumentError, errorWithPath, writeFileAtomic, writeFilesAtomic } from '../src';
 
 const root = mkdtempSync(join(tmpdir(), 'face-core-files-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -54,6 +54,40 @@ describe('writeFileAtomic', () => {
 
   it('refuses an empty target', async () => {
     await expect(writeFileAtomic('', 'x')).rejects.toThrow(InvalidArgumentError);
+  });
+});
+
+describe('writeFilesAtomic', () => {
+  it('replaces a set of files together; a full disk while writing leaves every old file', async () => {
+    const dir = join(root, 'set');
+    const files = ['a.json', 'b.svg', 'sub/c.svg'].map((n) => join(dir, n));
+    await writeFilesAtomic(files.map((path) => ({ path, data: 'old' })));
+    // The second file fails halfway: the first, already written to its temporary name, must not
+    // have been renamed over its old copy.
+    const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof NodeFsPromises;
+    const writeFile = fsp.writeFile;
+    let calls = 0;
+    (fsp as { writeFile: unknown }).writeFile = async (path: string, data: string) => {
+      if (++calls < 2) return writeFile(path, data);
+      await writeFile(path, data.slice(0, 1));
+      throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC', syscall: 'write' });
+    };
+    syncBuiltinESMExports();
+    let error: unknown;
+    try {
+      error = await writeFilesAtomic(files.map((path) => ({ path, data: 'new!' }))).then(
+        () => null,
+        (e: unknown) => e,
+      );
+    } finally {
+      (fsp as { writeFile: unknown }).writeFile = writeFile;
+      syncBuiltinESMExports();
+    }
+    expect(error).toMatchObject({ code: 'ENOSPC', path: files[1] });
+    expect(files.map((f) => readFileSync(f, 'utf8'))).toEqual(['old', 'old', 'old']);
+    expect(readdirSync(dir).sort()).toEqual(['a.json', 'b.svg', 'sub']);
+    await writeFilesAtomic(files.map((path) => ({ path, data: 'new!' })));
+    expect(files.map((f) => readFileSync(f, 'utf8'))).toEqual(['new!', 'new!', 'new!']);
   });
 });
 
