@@ -1,6 +1,6 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { writeFileAtomic } from '@face/core';
+import { writeFilesAtomic } from '@face/core';
 import { evaluationReport, type ReportInput, type ReportJson } from '@face/metrics';
 import { UsageError } from './args';
 
@@ -24,10 +24,13 @@ export async function writeReport(
   const json = skipped
     ? { ...metrics, skipped: { count: skipped.length, files: [...skipped] } }
     : metrics;
-  // Each file replaced atomically: a full disk leaves the previous report, not a cut-off one.
-  await writeFileAtomic(join(dir, 'report.json'), `${JSON.stringify(json, null, 2)}\n`);
-  for (const [name, text] of Object.entries(svg))
-    if (text) await writeFileAtomic(join(dir, `${name}.svg`), text);
+  // Replaced as one: a full disk leaves the previous report whole, not cut off or half new.
+  await writeFilesAtomic([
+    { path: join(dir, 'report.json'), data: `${JSON.stringify(json, null, 2)}\n` },
+    ...Object.entries(svg)
+      .filter(([, text]) => text)
+      .map(([name, text]) => ({ path: join(dir, `${name}.svg`), data: text as string })),
+  ]);
   return json;
 }
 

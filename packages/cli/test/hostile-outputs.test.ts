@@ -187,6 +187,32 @@ describe('a full disk under embed and eval keeps the previous output', () => {
   });
 });
 
+describe('outputs made of several files are replaced as one', () => {
+  it('embed --out x.npy: a full disk on x.npy.json leaves the old matrix too', async () => {
+    const dir = join(root, 'pair');
+    const out = join(dir, 'faces.npy');
+    expect((await face('embed', '--model', model, ...data, '--out', out)).code).toBe(0);
+    const before = snapshot(dir);
+    const r = await diskFull(`${out}.json`, () =>
+      face('embed', '--model', model, ...data, '--out', out),
+    );
+    expect(r.code).toBe(1);
+    expect(r.err.split('\n').at(-1)).toContain(`${out}.json`);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('eval --report: a full disk on a figure leaves report.json and every figure as they were', async () => {
+    const dir = join(root, 'report-set');
+    const args = ['eval', '--model', model, ...data, '--task', 'pairs', '--report', dir];
+    expect((await face(...args)).code).toBe(0);
+    const before = snapshot(dir);
+    expect(Object.keys(before).some((name) => name.endsWith('.svg'))).toBe(true);
+    const r = await diskFull('.svg', () => face(...args));
+    expect(r.code).toBe(1);
+    expect(snapshot(dir)).toEqual(before);
+  });
+});
+
 describe('a model without weights', () => {
   it('weightsManifest deleted or empty: the ModelFileError line, exit 1 (not a usage error)', async () => {
     for (const [label, edit] of [

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from '@face/core';
+import { writeFileAtomic, writeFilesAtomic } from '@face/core';
 import { embedDataset, embeddingRow } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
 import { skippedFilesLine, type BadImagePolicy } from '../datasets';
@@ -85,9 +85,11 @@ async function embed(v: Values, io: Io): Promise<number> {
     }));
     await writeFileAtomic(out, `${JSON.stringify({ ...header, items: records })}\n`);
   } else {
-    // Each file replaced atomically: a full disk leaves the previous one, not a cut-off one.
-    await writeFileAtomic(out, writeNpy(e.embeddings, [e.count, e.dim]));
-    await writeFileAtomic(`${out}.json`, `${JSON.stringify({ ...header, items }, null, 1)}\n`);
+    // The matrix and its index replaced as one: a full disk leaves the previous pair whole.
+    await writeFilesAtomic([
+      { path: out, data: writeNpy(e.embeddings, [e.count, e.dim]) },
+      { path: `${out}.json`, data: `${JSON.stringify({ ...header, items }, null, 1)}\n` },
+    ]);
   }
   io.out(
     `wrote ${e.count} embeddings of ${e.dim} dimensions to ${out}${format === 'npy' ? ` (+ ${out}.json)` : ''} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
