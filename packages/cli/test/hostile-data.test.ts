@@ -1,7 +1,7 @@
 // `face train`, `face eval` and `face embed` on a folder with broken files: each command goes to
 // the end and counts every file it left out ("skipped N files: ... and M more"), in its
 // output and in the JSON it writes; `--on-bad-image fail` ends at the first one, in one line.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -15,8 +15,11 @@ const out = join(root, 'run');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const people = ['ann', 'ben', 'cat', 'dan', 'eve', 'fay'];
-/** Seven broken files, one or two per person: more than the five a skipped-files line names. */
-const BAD = 7;
+/**
+ * Eight broken files, one or two per person: more than the five a skipped-files line names. One,
+ * a link to /dev/zero, is left out while listing; the others fail to decode.
+ */
+const BAD = 8;
 
 beforeAll(async () => {
   const faces = new SyntheticFaces({ identities: 6, imagesPerIdentity: 4, size: 24, seed: 2 });
@@ -37,6 +40,7 @@ beforeAll(async () => {
   writeFileSync(join(data, 'eve', 'empty.jpg'), new Uint8Array(0));
   writeFileSync(join(data, 'fay', 'cut.jpg'), jpeg.subarray(0, 100));
   writeFileSync(join(data, 'fay', 'text.jpg'), 'neither\n');
+  symlinkSync('/dev/zero', join(data, 'eve', 'zero.jpg'));
 });
 
 const model = ['--backbone', 'convnet-tiny', '--image-size', '16', '--embedding-size', '8'];
@@ -59,6 +63,13 @@ describe('a folder with broken files', () => {
       /dan\/huge\.png \(5000 x 5000 = 25000000 pixels, over the maxPixels limit/,
     );
     expect(r.out).toMatch(/done in .* held-out accuracy/);
+    // The run folder says the same: files left out while listing, in training and in validation.
+    const listed = JSON.parse(readFileSync(join(out, 'skipped-images.json'), 'utf8')) as {
+      count: number;
+      files: { path: string }[];
+    };
+    expect(listed.count).toBe(BAD);
+    expect(listed.files.some((f) => f.path.endsWith('eve/zero.jpg'))).toBe(true);
 
     const failed = await face(
       'train',
@@ -91,6 +102,7 @@ describe('a folder with broken files', () => {
         'cat/text.jpg',
         'dan/huge.png',
         'eve/empty.jpg',
+        'eve/zero.jpg',
         'fay/cut.jpg',
         'fay/text.jpg',
       ].map((p) => join(...p.split('/'))),

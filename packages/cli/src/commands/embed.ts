@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { writeFileAtomic, writeFilesAtomic } from '@face/core';
 import { embedDataset, embeddingRow } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
-import { skippedFilesLine, type BadImagePolicy } from '../datasets';
+import { skippedFiles, skippedFilesLine, type BadImagePolicy } from '../datasets';
 import { writeNpy } from '../npy';
 import { refuseInsideModel } from '../report';
 import {
@@ -76,7 +76,8 @@ async function embed(v: Values, io: Io): Promise<number> {
     model: modelSpec,
     count: e.count,
     dim: e.dim,
-    skipped: e.skipped.map((p) => ({ path: p.path, reason: p.reason })),
+    // Everything left out, as eval's report lists it: listing problems and undecodable images.
+    skipped: skippedFiles(opened),
   };
   if (format === 'json') {
     const records = items.map((item, i) => ({

@@ -363,6 +363,7 @@ function recipeOptions(
     progress: s.quiet ? false : progressLines(io),
     config: { data: s.data, imageSize: backbone.imageSize },
     onBadImage: s.onBadImage,
+    knownBadFiles: opened.problems,
     // A stale run lock taken over, a corrupt checkpoint skipped on resume: said, never silent.
     onNotice: (message: string) => io.err(message),
   };

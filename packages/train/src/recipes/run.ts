@@ -139,6 +139,12 @@ export interface RecipeOptions {
    */
   onBadImage?: 'skip' | 'fail';
   /**
+   * Files already left out before training (a folder's or list's problems: special files, files
+   * over the size cap, duplicate lines): listed in `skipped-images.json` with what the loader and
+   * validation skip, so the run folder says everything that was not used.
+   */
+  knownBadFiles?: readonly { path: string; reason: string }[];
+  /**
    * Where the run says what it did on its own: a stale run lock taken over, a corrupt checkpoint
    * skipped on resume. Default `console.warn`.
    */
@@ -251,6 +257,8 @@ export class RecipeRun {
   /** What the saved model records about its preprocessing (checked before training). */
   private readonly input: FaceModelInput | Transform | undefined;
   private resumed: CheckpointInfo | null = null;
+  /** Validation images that could not be decoded, by path (recorded with the training skips). */
+  private readonly validationSkipped = new Map<string, { path: string; reason: string }>();
   private resumeCalled = false;
   private lock: RunLock | null = null;
   private readonly notice: (message: string) => void;
@@ -348,7 +356,11 @@ export class RecipeRun {
     if (o.earlyStopping) callbacks.push(earlyStopping(o.earlyStopping));
     if (onBadImage === 'skip')
       callbacks.push(
-        skippedImages(this.loader, this.out ? joinPath(this.out, SKIPPED_IMAGES_FILE) : null),
+        skippedImages(
+          this.loader,
+          this.out ? joinPath(this.out, SKIPPED_IMAGES_FILE) : null,
+          () => [...(o.knownBadFiles ?? []), ...this.validationSkipped.values()],
+        ),
       );
     if (this.out) {
       for (const [file, logger] of [
@@ -406,6 +418,8 @@ export class RecipeRun {
           far: v.far ?? VALIDATION_FAR_TARGETS,
         })
       : null;
+    for (const p of [...(classification?.skipped ?? []), ...(verification?.skipped ?? [])])
+      this.validationSkipped.set(p.path, { path: p.path, reason: p.reason });
     // The logs' names (val_accuracy, val_auc, ...) are the summary's keys; no k-fold per epoch.
     return evaluationSummary({ classification, verification }, { kFold: false }).metrics;
   }
