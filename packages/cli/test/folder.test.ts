@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyntheticFaces, formatLfwPairs, type LfwPair } from '@face/data';
-import { face } from './helpers';
+import { TINY_MODEL, face } from './helpers';
 
 // An LFW-style folder (person/person_0001.jpg) of drawn faces at 24 px, and a pairs.txt over it.
 const root = mkdtempSync(join(tmpdir(), 'face-cli-folder-'));
@@ -68,12 +68,7 @@ describe('image folders', () => {
       join(root, 'lfw'),
       '--out',
       out,
-      '--backbone',
-      'convnet-tiny',
-      '--image-size',
-      '16',
-      '--embedding-size',
-      '8',
+      ...TINY_MODEL,
       '--epochs',
       '1',
       '--batch',

@@ -8,3 +8,13 @@ export async function face(...argv: string[]): Promise<{ code: number; out: stri
   const code = await main(argv, io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
+
+/** The smallest model the commands train in tests: a tiny CNN on 16 px pictures, 8-d embeddings. */
+export const TINY_MODEL = [
+  '--backbone',
+  'convnet-tiny',
+  '--image-size',
+  '16',
+  '--embedding-size',
+  '8',
+] as const;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyntheticFaces } from '@face/data';
-import { face } from './helpers';
+import { TINY_MODEL, face } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'face-cli-hostile-data-'));
 const data = join(root, 'faces');
@@ -43,7 +43,7 @@ beforeAll(async () => {
   symlinkSync('/dev/zero', join(data, 'eve', 'zero.jpg'));
 });
 
-const model = ['--backbone', 'convnet-tiny', '--image-size', '16', '--embedding-size', '8'];
+const model = TINY_MODEL;
 const common = ['--backend', 'cpu'];
 /** Asserts the one skipped-files line: the count, five files named with their reason, the rest counted. */
 function expectSkippedLine(err: string): void {

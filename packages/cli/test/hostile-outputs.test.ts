@@ -11,31 +11,17 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import type * as NodeFsPromises from 'node:fs/promises';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ioFailureLine } from '../src/main';
-import { face } from './helpers';
+import { diskFull } from '@face/test-support';
+import { TINY_MODEL, face } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'face-cli-hostile-outputs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const tiny = [
-  '--backbone',
-  'convnet-tiny',
-  '--image-size',
-  '16',
-  '--embedding-size',
-  '8',
-  '--batch',
-  '8',
-  '--val-identities',
-  '0',
-  '--backend',
-  'cpu',
-];
+const tiny = [...TINY_MODEL, '--batch', '8', '--val-identities', '0', '--backend', 'cpu'];
 const synthetic = ['--data', 'synthetic', '--identities', '4', '--images-per-identity', '4'];
 const train = (out: string, ...more: string[]) =>
   face('train', ...synthetic, '--out', out, ...tiny, '--epochs', '1', ...more);
@@ -48,32 +34,6 @@ function snapshot(dir: string): Record<string, string> {
     if (e.isFile() && e.name !== '.lock')
       out[join(e.parentPath, e.name)] = readFileSync(join(e.parentPath, e.name)).toString('base64');
   return out;
-}
-
-/** Runs `body` with every `fs/promises.writeFile` to a path containing `match` failing ENOSPC halfway. */
-async function diskFull<T>(match: string, body: () => Promise<T>): Promise<T> {
-  const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof NodeFsPromises;
-  const writeFile = fsp.writeFile;
-  (fsp as { writeFile: unknown }).writeFile = async (
-    path: Parameters<typeof writeFile>[0],
-    bytes: string | Uint8Array,
-  ) => {
-    if (!String(path).includes(match)) return writeFile(path, bytes);
-    await writeFile(path, bytes.slice(0, bytes.length >> 1));
-    // As Node reports a failed write on an open file: no path.
-    throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
-      code: 'ENOSPC',
-      syscall: 'write',
-      errno: -28,
-    });
-  };
-  syncBuiltinESMExports();
-  try {
-    return await body();
-  } finally {
-    (fsp as { writeFile: unknown }).writeFile = writeFile;
-    syncBuiltinESMExports();
-  }
 }
 
 let model: string;

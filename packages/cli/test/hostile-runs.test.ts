@@ -18,26 +18,13 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyntheticFaces } from '@face/data';
 import { ioFailureLine } from '../src/main';
-import { face } from './helpers';
+import { TINY_MODEL, face } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'face-cli-hostile-runs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const people = ['person_a', 'person_b', 'person_c', 'person_d', 'person_e'];
-const common = [
-  '--backbone',
-  'convnet-tiny',
-  '--image-size',
-  '16',
-  '--embedding-size',
-  '8',
-  '--batch',
-  '8',
-  '--val-identities',
-  '0',
-  '--backend',
-  'cpu',
-];
+const common = [...TINY_MODEL, '--batch', '8', '--val-identities', '0', '--backend', 'cpu'];
 const train = (data: string, out: string, ...more: string[]) =>
   face('train', '--data', data, '--out', out, ...common, ...more);
 const synthetic = (out: string, ...more: string[]) =>

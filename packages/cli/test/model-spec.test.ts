@@ -20,7 +20,7 @@ import { ImageFolder } from '@face/data/node';
 import { buildBackbone, getBackbone } from '@face/layers';
 import { verificationMetrics } from '@face/metrics';
 import { classificationRecipe, embedDataset, embeddingRow } from '@face/train';
-import { face } from './helpers';
+import { TINY_MODEL, face } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'face-model-spec-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -193,12 +193,7 @@ describe('a model trained through the library keeps its preprocessing', () => {
       'train',
       '--data',
       faces,
-      '--backbone',
-      'convnet-tiny',
-      '--image-size',
-      '16',
-      '--embedding-size',
-      '8',
+      ...TINY_MODEL,
       '--epochs',
       '1',
       '--batch',

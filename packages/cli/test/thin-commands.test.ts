@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WEIGHT_DECAY, FINE_TUNE_PRESET, METRIC_CENTER_LAMBDA } from '@face/train';
-import { face } from './helpers';
+import { TINY_MODEL, face } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'face-cli-thin-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -18,12 +18,7 @@ const tiny = [
   '10',
   '--images-per-identity',
   '4',
-  '--backbone',
-  'convnet-tiny',
-  '--image-size',
-  '16',
-  '--embedding-size',
-  '8',
+  ...TINY_MODEL,
   '--backend',
   'cpu',
   '--recipe',

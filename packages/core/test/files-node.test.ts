@@ -1,33 +1,12 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import type * as NodeFsPromises from 'node:fs/promises';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { diskFull } from '@face/test-support';
 import { InvalidArgumentError, errorWithPath, writeFileAtomic, writeFilesAtomic } from '../src';
 
 const root = mkdtempSync(join(tmpdir(), 'face-core-files-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** Runs `body` with fs/promises.writeFile writing half its bytes, then failing as a full disk does. */
-async function diskFull<T>(body: () => Promise<T>): Promise<T> {
-  const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof NodeFsPromises;
-  const writeFile = fsp.writeFile;
-  (fsp as { writeFile: unknown }).writeFile = async (path: string, data: string | Uint8Array) => {
-    await writeFile(path, data.slice(0, data.length >> 1));
-    throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
-      code: 'ENOSPC',
-      syscall: 'write',
-    });
-  };
-  syncBuiltinESMExports();
-  try {
-    return await body();
-  } finally {
-    (fsp as { writeFile: unknown }).writeFile = writeFile;
-    syncBuiltinESMExports();
-  }
-}
 
 describe('writeFileAtomic', () => {
   it('replaces a file whole, creating its folder', async () => {
@@ -41,7 +20,7 @@ describe('writeFileAtomic', () => {
   it('a full disk keeps the previous file and leaves no temporary file; the error names the file', async () => {
     const target = join(root, 'out.json');
     writeFileSync(target, 'good');
-    const error = await diskFull(() =>
+    const error = await diskFull(target, () =>
       writeFileAtomic(target, 'replacement').then(
         () => null,
         (e: unknown) => e,
@@ -64,25 +43,14 @@ describe('writeFilesAtomic', () => {
     await writeFilesAtomic(files.map((path) => ({ path, data: 'old' })));
     // The second file fails halfway: the first, already written to its temporary name, must not
     // have been renamed over its old copy.
-    const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof NodeFsPromises;
-    const writeFile = fsp.writeFile;
-    let calls = 0;
-    (fsp as { writeFile: unknown }).writeFile = async (path: string, data: string) => {
-      if (++calls < 2) return writeFile(path, data);
-      await writeFile(path, data.slice(0, 1));
-      throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC', syscall: 'write' });
-    };
-    syncBuiltinESMExports();
-    let error: unknown;
-    try {
-      error = await writeFilesAtomic(files.map((path) => ({ path, data: 'new!' }))).then(
-        () => null,
-        (e: unknown) => e,
-      );
-    } finally {
-      (fsp as { writeFile: unknown }).writeFile = writeFile;
-      syncBuiltinESMExports();
-    }
+    const error = await diskFull(
+      (_path, call) => call === 2,
+      () =>
+        writeFilesAtomic(files.map((path) => ({ path, data: 'new!' }))).then(
+          () => null,
+          (e: unknown) => e,
+        ),
+    );
     expect(error).toMatchObject({ code: 'ENOSPC', path: files[1] });
     expect(files.map((f) => readFileSync(f, 'utf8'))).toEqual(['old', 'old', 'old']);
     expect(readdirSync(dir).sort()).toEqual(['a.json', 'b.svg', 'sub']);
