@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { useBackend } from '@face/backends';
 import { SyntheticFaces, splitByImage, subset } from '@face/data';
 import { iresnet } from '@face/layers';
-import { classificationRecipe, evaluateClassification } from '@face/train';
+import { classificationRecipe, evaluateClassification } from '@face/recipes';
 
 export async function main({
   quick = false,

@@ -15,7 +15,7 @@ import {
   jointRecipe,
   sequentialRecipe,
   verificationSet,
-} from '@face/train';
+} from '@face/recipes';
 
 export async function main({
   quick = false,

@@ -7,7 +7,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '@face/core';
 // Registers the layers a saved backbone may use.
 import '@face/layers';
-import { faceModelSpecFromJson, preprocessOf } from '@face/train';
+import { faceModelSpecFromJson, preprocessOf } from '@face/recipes';
 
 export interface PageImages {
   /** 0..255 pixels, images of `height` x `width` x 3, one after the other. */

@@ -12,7 +12,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyntheticFaces, centerCrop, compose, normalize, randomHorizontalFlip } from '@face/data';
 import { buildBackbone } from '@face/layers';
-import { classificationRecipe, embedDataset } from '@face/train';
+import { classificationRecipe, embedDataset } from '@face/recipes';
 import type { PageImages } from './model-spec-page';
 import { launchChromium } from './chromium';
 

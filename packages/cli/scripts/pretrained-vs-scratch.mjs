@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { SyntheticFaces, compose, randomHorizontalFlip, splitByIdentity, subset } from '@face/data';
-import { evaluateVerification, sequentialRecipe, verificationSet } from '@face/train';
+import { evaluateVerification, sequentialRecipe, verificationSet } from '@face/recipes';
 import { buildBackbone, selectBackend } from '@face/cli';
 
 const { values: o } = parseArgs({

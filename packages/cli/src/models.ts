@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelFileError } from '@face/core';
-import { loadFaceModel, type ClassifierHead } from '@face/train';
+import { loadFaceModel, type ClassifierHead } from '@face/recipes';
 import { compose, normalize, resize, type Transform } from '@face/data';
 import { UsageError } from './args';
 import { buildBackbone } from './backbones';

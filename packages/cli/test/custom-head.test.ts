@@ -13,7 +13,7 @@ import {
   type MarginHeadConfig,
   type TargetAngle,
 } from '@face/losses';
-import { loadFaceModel } from '@face/train';
+import { loadFaceModel } from '@face/recipes';
 import { face } from './helpers';
 
 interface AdditiveAngularConfig extends MarginHeadConfig {

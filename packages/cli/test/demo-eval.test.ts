@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readNpy, runDemo } from '@face/cli';
-import { loadFaceModel, embedDataset } from '@face/train';
+import { loadFaceModel, embedDataset } from '@face/recipes';
 import { SyntheticFaces } from '@face/data';
 import { face } from './helpers';
 

@@ -19,7 +19,7 @@ import {
 import { ImageFolder } from '@face/data/node';
 import { buildBackbone, getBackbone } from '@face/layers';
 import { verificationMetrics } from '@face/metrics';
-import { classificationRecipe, embedDataset, embeddingRow } from '@face/train';
+import { classificationRecipe, embedDataset, embeddingRow } from '@face/recipes';
 import { TINY_MODEL, face } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'face-model-spec-'));

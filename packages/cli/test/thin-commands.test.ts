@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_WEIGHT_DECAY, FINE_TUNE_PRESET, METRIC_CENTER_LAMBDA } from '@face/train';
+import { DEFAULT_WEIGHT_DECAY, FINE_TUNE_PRESET, METRIC_CENTER_LAMBDA } from '@face/recipes';
 import { TINY_MODEL, face } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'face-cli-thin-'));

@@ -98,7 +98,7 @@ describe('margin head registry', () => {
     }
     const head = new WideArcFace({ ...sizes, margin: 0.7 });
     const { className, config } = serializeMarginHead(head);
-    // without the variable-name prefix, which is unique per process (as @face/train saves it)
+    // without the variable-name prefix, which is unique per process (as @face/recipes saves it)
     const { name: _name, ...saved } = config;
     expect(className).toBe('WideArcFace');
     expect(() => marginHeadFromConfig({ className, config: saved })).toThrow(/"WideArcFace"/);

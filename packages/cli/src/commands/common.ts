@@ -5,7 +5,7 @@ import {
   trainingSplits,
   type TrainingSplits,
   type TrainingSplitsOptions,
-} from '@face/train';
+} from '@face/recipes';
 import { numberFlag, stringFlag, UsageError, type Flag, type Io, type Values } from '../args';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
 import { BAD_IMAGE_POLICIES, openDataset } from '../datasets';
@@ -117,7 +117,7 @@ export function noPositionals(command: string, v: Values): void {
 }
 
 /**
- * @face/train's `trainingSplits`, with its refusal of the unseen fraction in the command's words
+ * @face/recipes' `trainingSplits`, with its refusal of the unseen fraction in the command's words
  * (a usage error naming --val-identities).
  */
 export function splitForTraining(

@@ -16,13 +16,12 @@ import {
   sequentialRecipe,
   trainingSplits,
   type ClassifierHead,
-  type EpochLogs,
   type EvaluationSummary,
-  type FitResult,
   type OptimizerKind,
   type SequentialRun,
   type TrainingSplits,
-} from '@face/train';
+} from '@face/recipes';
+import type { EpochLogs, FitResult } from '@face/train';
 import { numberFlag, stringFlag, type Command, type Io, type Values } from '../args';
 import { BACKBONES, buildBackbone, type BackboneName, type BuiltBackbone } from '../backbones';
 import { selectBackend, type BackendChoice } from '../backend';

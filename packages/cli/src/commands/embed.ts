@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic, writeFilesAtomic } from '@face/core';
-import { embedDataset, embeddingRow } from '@face/train';
+import { embedDataset, embeddingRow } from '@face/recipes';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
 import { skippedFiles, skippedFilesLine, type BadImagePolicy } from '../datasets';
 import { writeNpy } from '../npy';

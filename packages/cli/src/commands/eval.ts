@@ -18,7 +18,7 @@ import {
   evaluateVerification,
   evaluationSummary,
   type EvaluationResults,
-} from '@face/train';
+} from '@face/recipes';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
 import {
   skippedFiles,

@@ -11,20 +11,19 @@ import {
   OPTIMIZER_KINDS,
   SCHEDULE_KINDS,
   classificationRecipe,
-  isInteractive,
   jointRecipe,
   metricLossOptions,
   metricRecipe,
   parseMetricLosses,
   sequentialRecipe,
-  type FitResult,
   type HeadKind,
   type MinerKind,
   type OptimizerKind,
   type RecipeOptions,
   type ScheduleKind,
   type TrainingSplits,
-} from '@face/train';
+} from '@face/recipes';
+import { isInteractive, type FitResult } from '@face/train';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
 import { BACKBONES, buildBackbone, type BackboneName, type BuiltBackbone } from '../backbones';
 import {

@@ -39,7 +39,7 @@ export const DEFAULT_OPEN_SET_FAR: readonly number[] = [1e-3, 1e-2, 1e-1];
 
 /**
  * FARs measured during training and in the demos, on held-out identities of a few hundred to a
- * few thousand pairs or queries (@face/train's evaluations and validation).
+ * few thousand pairs or queries (@face/recipes' evaluations and validation).
  */
 export const VALIDATION_FAR_TARGETS: readonly number[] = [1e-2, 1e-1];
 

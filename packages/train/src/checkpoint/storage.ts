@@ -26,6 +26,7 @@ export interface CheckpointStorage {
   fileSize?(dir: string, name: string): Promise<number>;
 }
 
+/** Joins path parts with '/', without doubled separators (storage paths work in Node and the browser). */
 export function joinPath(...parts: string[]): string {
   return parts
     .filter((p) => p !== '')

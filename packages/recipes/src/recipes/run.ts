@@ -19,32 +19,42 @@ import {
   type Transform,
 } from '@face/data';
 import { VALIDATION_FAR_TARGETS } from '@face/metrics';
-import type { Callback, FitResult } from '../callbacks/callback';
-import { checkpointCallback } from '../callbacks/checkpoint';
-import { earlyStopping, type EarlyStoppingOptions } from '../callbacks/early-stopping';
-import { evaluation } from '../callbacks/evaluation';
-import { csvLogger, jsonlLogger } from '../callbacks/metric-logs';
-import { nanGuard } from '../callbacks/nan-guard';
-import { progressBar, type ProgressBarOptions } from '../callbacks/progress-bar';
 import {
-  CheckpointManager,
+  acquireRunLock,
+  type Callback,
+  checkpointCallback,
   type CheckpointInfo,
+  CheckpointManager,
+  type CheckpointStorage,
+  csvLogger,
+  earlyStopping,
+  type EarlyStoppingOptions,
+  evaluation,
+  type FitResult,
+  joinPath,
+  jsonlLogger,
+  type JsonValue,
   type KeepBestOptions,
-} from '../checkpoint/manager';
-import { joinPath, type CheckpointStorage } from '../checkpoint/storage';
+  type LearningRateSchedule,
+  type LossFn,
+  type ModelLike,
+  modelState,
+  type NamedVariable,
+  namedVariables,
+  nanGuard,
+  type Optimizer,
+  progressBar,
+  type ProgressBarOptions,
+  type ResumableBatchSource,
+  type RunLock,
+  Trainer,
+} from '@face/train';
 import { evaluateClassification } from '../evaluate/classification';
 import type { EmbeddingModel } from '../evaluate/embed';
 import { evaluateVerification, type VerificationSet } from '../evaluate/verification';
-import type { JsonValue } from '../json';
-import type { Optimizer } from '../optim/optimizer';
-import type { LearningRateSchedule } from '../schedules/schedule';
-import type { ResumableBatchSource } from '../trainer/batch-source';
-import { Trainer, type LossFn } from '../trainer/trainer';
-import { modelState, namedVariables, type ModelLike, type NamedVariable } from '../variables';
 import { saveFaceModel } from './face-model';
 import { checkInputSpec, inputSpecOf, type FaceModelInput } from './face-model-spec';
 import { evaluationSummary } from './evaluation-summary';
-import { acquireRunLock, type RunLock } from './run-lock';
 import { SKIPPED_IMAGES_FILE, skippedImages } from './skipped-images';
 import type { ClassifierHead } from './heads';
 import {

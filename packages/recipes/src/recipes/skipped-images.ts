@@ -1,7 +1,6 @@
 import type { DataLoader } from '@face/data';
 import { writeFileAtomic } from '@face/core';
-import type { Callback } from '../callbacks/callback';
-import type { JsonValue } from '../json';
+import type { Callback, JsonValue } from '@face/train';
 
 /** The file a run directory lists its skipped training images in. */
 export const SKIPPED_IMAGES_FILE = 'skipped-images.json';

@@ -7,8 +7,8 @@ import {
   jointRecipe,
   metricRecipe,
   sequentialRecipe,
-  type FitResult,
-} from '@face/train';
+} from '@face/recipes';
+import type { FitResult } from '@face/train';
 import { tinyBackbone, tinyData } from './helpers/tiny';
 
 // 30 drawn people at 16 px: 20 to train on (6 images each, 2 held out), 10 never seen. Every

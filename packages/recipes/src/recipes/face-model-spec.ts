@@ -5,7 +5,7 @@
 import { InvalidArgumentError, ModelFileError, describeValue } from '@face/core';
 import { transformFromSpec, type SizeSpec, type Transform, type TransformSpec } from '@face/data';
 import { backboneNames, getBackbone } from '@face/layers';
-import type { JsonValue } from '../json';
+import type { JsonValue } from '@face/train';
 
 export type Rgb = [number, number, number];
 

@@ -7,14 +7,13 @@ import { FaceError, InvalidArgumentError } from '@face/core';
 import { SyntheticFaces, subset } from '@face/data';
 import { expectFlatMemory } from '@face/test-support';
 import {
-  CheckpointMismatchError,
   classificationRecipe,
   classifierHead,
   jointRecipe,
   metricRecipe,
   sequentialRecipe,
-  type Callback,
-} from '@face/train';
+} from '@face/recipes';
+import { CheckpointMismatchError, type Callback } from '@face/train';
 import { tinyBackbone, tinyData } from './helpers/tiny';
 
 const root = mkdtempSync(join(tmpdir(), 'face-recipe-guard-'));

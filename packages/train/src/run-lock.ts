@@ -1,4 +1,4 @@
-import { RunLockedError, type RunLockOwner } from '../errors';
+import { RunLockedError, type RunLockOwner } from './errors';
 
 /** The name of a run directory's lock file. */
 export const LOCK_FILE = '.lock';

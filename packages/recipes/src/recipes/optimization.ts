@@ -1,15 +1,21 @@
 import { InvalidArgumentError, checkInteger, checkNumber, checkOneOf } from '@face/core';
-import { Adam, AdamW } from '../optim/adam';
-import type { Optimizer, ParamGroupInput } from '../optim/optimizer';
-import { splitWeightDecay } from '../optim/param-groups';
-import { SGD } from '../optim/sgd';
-import { cosineAnnealing } from '../schedules/cosine';
-import { oneCycle } from '../schedules/one-cycle';
-import { polynomialDecay } from '../schedules/polynomial';
-import type { LearningRateSchedule } from '../schedules/schedule';
-import { multiStepDecay, stepDecay } from '../schedules/step';
-import { linearWarmup } from '../schedules/warmup';
-import type { NamedVariable, VariablesInput } from '../variables';
+import {
+  Adam,
+  AdamW,
+  cosineAnnealing,
+  type LearningRateSchedule,
+  linearWarmup,
+  multiStepDecay,
+  type NamedVariable,
+  oneCycle,
+  type Optimizer,
+  type ParamGroupInput,
+  polynomialDecay,
+  SGD,
+  splitWeightDecay,
+  stepDecay,
+  type VariablesInput,
+} from '@face/train';
 import { DEFAULT_WEIGHT_DECAY } from './defaults';
 
 export const OPTIMIZER_KINDS = ['sgd', 'adam', 'adamw'] as const;

@@ -18,9 +18,9 @@ import {
   evaluateIdentification,
   evaluateVerification,
   jointRecipe,
-  type Callback,
   type RecipeRun,
-} from '@face/train';
+} from '@face/recipes';
+import type { Callback } from '@face/train';
 import { tinyBackbone } from './helpers/tiny';
 
 // sharp is a dependency of @face/data (the decoder), not of this package: borrow data's copy.

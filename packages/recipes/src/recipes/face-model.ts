@@ -11,7 +11,7 @@ import {
 } from '@face/core';
 import type { Transform } from '@face/data';
 import { loadModel, saveModel } from '@face/layers';
-import type { JsonValue } from '../json';
+import type { JsonValue } from '@face/train';
 import {
   DEFAULT_NORMALIZATION,
   checkInputSpec,

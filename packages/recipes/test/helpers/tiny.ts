@@ -10,7 +10,7 @@ import {
   subset,
   type FaceDataset,
 } from '@face/data';
-import { verificationSet, type VerificationSet } from '@face/train';
+import { verificationSet, type VerificationSet } from '@face/recipes';
 
 export function tinyBackbone({
   size = 16,

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '@face/core';
 import type { DataLoader } from '@face/data';
-import type { ResumableBatchSource } from '../trainer/batch-source';
+import type { ResumableBatchSource } from '@face/train';
 
 /** A training batch of the recipes: images and their identity labels. */
 export interface FaceBatch {

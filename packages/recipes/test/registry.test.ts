@@ -8,9 +8,8 @@ import {
   classifierHead,
   classifierHeadFromJson,
   metricRecipe,
-  type FitResult,
-  type JsonValue,
-} from '@face/train';
+} from '@face/recipes';
+import type { FitResult, JsonValue } from '@face/train';
 import { tinyBackbone, tinyData } from './helpers/tiny';
 
 const sizes = { embeddingDim: 4, numClasses: 3, seed: 2 };

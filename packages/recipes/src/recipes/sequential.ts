@@ -1,10 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkInteger, checkNumber } from '@face/core';
 import { ShuffleSampler } from '@face/data';
-import type { FitResult } from '../callbacks/callback';
-import type { CheckpointInfo } from '../checkpoint/manager';
-import { joinPath } from '../checkpoint/storage';
-import type { LearningRateSchedule } from '../schedules/schedule';
+import {
+  type CheckpointInfo,
+  type FitResult,
+  joinPath,
+  type LearningRateSchedule,
+} from '@face/train';
 import { batchAccuracy, classificationRecipe, recipeState, resolveHead } from './classification';
 import type { ClassifierHead, HeadKind } from './heads';
 import type { OptimizerSpec, ScheduleSpec } from './optimization';

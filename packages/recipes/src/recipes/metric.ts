@@ -6,8 +6,7 @@ import {
   type MetricLossName,
   type MetricLossTerm,
 } from '@face/losses';
-import type { JsonValue } from '../json';
-import type { NamedVariable } from '../variables';
+import type { JsonValue, NamedVariable } from '@face/train';
 import { MINER_KINDS, pkSampler, type TripletOptions } from './pk';
 import { RecipeRun, backboneEmbeddingDim, checkTrainSet, type RecipeOptions } from './run';
 

@@ -81,7 +81,7 @@ describe('recipes resume exactly', () => {
 
 describe('state outside the variables travels in checkpoints', () => {
   it('online label smoothing and DropBlock: a stopped run, resumed, ends where an uninterrupted one does', async () => {
-    const { classificationRecipe } = await import('@face/train');
+    const { classificationRecipe } = await import('@face/recipes');
     const { tinyBackbone, tinyData } = await import('./helpers/tiny');
     const data = tinyData({ identities: 8, unseen: 3, images: 6, pairs: 10 });
     const make = (dir: string, stopAt?: number) => {

@@ -11,8 +11,7 @@ import {
   type MarginHeadName,
   type SerializedMarginHead,
 } from '@face/losses';
-import type { JsonValue } from '../json';
-import type { NamedVariable } from '../variables';
+import type { JsonValue, NamedVariable } from '@face/train';
 
 /**
  * The classifier on top of the embedding: class scores for training (with a margin, for margin

@@ -18,7 +18,7 @@ import {
   type ClassificationResult,
   type IdentificationResult,
   type VerificationResult,
-} from '@face/train';
+} from '@face/recipes';
 import { tinyBackbone } from './helpers/tiny';
 
 const faces = (identities: number, imagesPerIdentity: number): FaceDataset =>

@@ -1,14 +1,8 @@
 // The recipe runs the crash tests train in a child process and again in the test process: every
 // piece is seeded, so two builds give the same batches, weights and checkpoints.
 import type * as tfl from '@tensorflow/tfjs-layers';
-import {
-  jointRecipe,
-  sequentialRecipe,
-  type Callback,
-  type CheckpointStorage,
-  type RecipeRun,
-  type SequentialRun,
-} from '@face/train';
+import { jointRecipe, sequentialRecipe, type RecipeRun, type SequentialRun } from '@face/recipes';
+import type { Callback, CheckpointStorage } from '@face/train';
 import { tinyBackbone, tinyData } from './tiny';
 
 export type RecipeName = 'joint' | 'sequential';

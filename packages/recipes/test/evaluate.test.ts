@@ -18,7 +18,7 @@ import {
   evaluateVerification,
   loadFaceModel,
   saveFaceModel,
-} from '@face/train';
+} from '@face/recipes';
 import { tinyBackbone, tinyData } from './helpers/tiny';
 
 const root = mkdtempSync(join(tmpdir(), 'face-evaluate-'));

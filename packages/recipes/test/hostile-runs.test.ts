@@ -15,19 +15,17 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { subset, type FaceDataset } from '@face/data';
+import { classificationRecipe, saveFaceModel } from '@face/recipes';
 import {
-  classificationRecipe,
   CheckpointMismatchError,
-  nodeStorage,
-  saveFaceModel,
-  type CheckpointStorage,
-} from '@face/train';
-import { NoValidCheckpointError, RunLockedError } from '../src/errors';
-import {
   datasetSignature,
   fingerprintDifferences,
   makeFingerprint,
-} from '../src/checkpoint/fingerprint';
+  NoValidCheckpointError,
+  nodeStorage,
+  RunLockedError,
+  type CheckpointStorage,
+} from '@face/train';
 import { readableFaceModelDir } from '../src/recipes/face-model';
 import { tinyBackbone, tinyData } from './helpers/tiny';
 

@@ -15,13 +15,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FaceError } from '@face/core';
 import { ImageDecodeError, type FaceDataset } from '@face/data';
-import {
-  classificationRecipe,
-  nodeStorage,
-  sequentialRecipe,
-  type Callback,
-  type CheckpointStorage,
-} from '@face/train';
+import { classificationRecipe, sequentialRecipe } from '@face/recipes';
+import { nodeStorage, type Callback, type CheckpointStorage } from '@face/train';
 import { tinyBackbone, tinyData } from './helpers/tiny';
 
 const root = mkdtempSync(join(tmpdir(), 'face-train-hostile-rundir-'));

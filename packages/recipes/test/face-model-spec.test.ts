@@ -13,7 +13,7 @@ import {
   preprocessOf,
   saveFaceModel,
   type FaceModelInput,
-} from '@face/train';
+} from '@face/recipes';
 import { tinyBackbone, tinyData } from './helpers/tiny';
 
 const root = mkdtempSync(join(tmpdir(), 'face-model-spec-'));

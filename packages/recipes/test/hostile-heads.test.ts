@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { HEAD_KINDS, classifierHead, classifierHeadFromJson } from '@face/train';
+import { HEAD_KINDS, classifierHead, classifierHeadFromJson } from '@face/recipes';
 
 const options = { embeddingDim: 8, numClasses: 5, seed: 3 };
 
