@@ -56,6 +56,18 @@ export function checkMetric(fn: string, metric: unknown): SimilarityMetric {
   return checkOneOf(fn, 'metric', metric, METRICS);
 }
 
+/** `F.normalize`'s floor on the norm (PyTorch's default eps), so a zero row stays zero. */
+export const NORM_EPS = 1e-12;
+
+/**
+ * Rows scaled to unit L2 norm: x / max(||x||, eps), as @face/losses' `l2Normalize`. Kept here, not
+ * imported: @face/metrics must install without TF.js for its plain-number metrics, and depending on
+ * @face/losses would pull tfjs-core in as that package's required peer (the publish test checks).
+ */
+export function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), NORM_EPS)));
+}
+
 /** Squared row norms, shape [n]. */
 export function squaredNorms(x: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => tf.sum(tf.square(x), 1) as tf.Tensor1D);

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger, checkOneOf, InvalidArgumentError } from '@face/core';
-import { l2Normalize } from '@face/losses';
 import { checkIdentityLabels, countLabels } from '../input';
 import {
   checkFinite,
   checkMetric,
+  l2Normalize,
   squaredNorms,
   toTensor2D,
   type Embeddings,

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '@face/core';
-import { l2Normalize } from '@face/losses';
 import {
   checkFinite,
   checkMetric,
+  l2Normalize,
   squaredNorms,
   toTensor2D,
   type Embeddings,
