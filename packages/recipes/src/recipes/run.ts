@@ -241,6 +241,52 @@ export function backboneEmbeddingDim(fn: string, backbone: Backbone): number {
   return d;
 }
 
+/** The backbone and training set a recipe needs, checked before anything is built from them. */
+function checkRecipeInputs(
+  fn: string,
+  o: RecipeOptions,
+): { backbone: Backbone; train: FaceDataset } {
+  const { backbone, train } = o;
+  if (
+    !backbone ||
+    typeof backbone.apply !== 'function' ||
+    !Array.isArray(backbone.trainableWeights)
+  )
+    throw new InvalidArgumentError(
+      fn,
+      'backbone',
+      backbone,
+      'a tfjs-layers model (images -> embeddings)',
+    );
+  checkTrainSet(fn, train);
+  return { backbone, train };
+}
+
+/**
+ * `<out>/checkpoints`, keeping the last 2 and, by default, the best by the validation AUC (else
+ * accuracy) that the run measures.
+ */
+function checkpointManager(
+  out: string,
+  ck: CheckpointOptions,
+  v: ValidationOptions,
+): CheckpointManager {
+  const keepBest =
+    ck.keepBest === false
+      ? undefined
+      : (ck.keepBest ??
+        (v.verification
+          ? { monitor: 'val_auc', mode: 'max' as const }
+          : v.classification
+            ? { monitor: 'val_accuracy', mode: 'max' as const }
+            : undefined));
+  return new CheckpointManager(joinPath(out, 'checkpoints'), {
+    keepLast: ck.keepLast ?? 2,
+    ...(keepBest ? { keepBest } : {}),
+    ...(ck.storage ? { storage: ck.storage } : {}),
+  });
+}
+
 /**
  * A recipe, wired and ready: the {@link Trainer} (backbone + head in one optimizer step, schedule,
  * clipping, NaN guard, evaluation, logs, checkpoints), its resumable data source, and
@@ -275,19 +321,7 @@ export class RecipeRun {
 
   constructor(fn: string, options: RecipeOptions, parts: RecipeParts) {
     const o = options ?? ({} as RecipeOptions);
-    const { backbone, train } = o;
-    if (
-      !backbone ||
-      typeof backbone.apply !== 'function' ||
-      !Array.isArray(backbone.trainableWeights)
-    )
-      throw new InvalidArgumentError(
-        fn,
-        'backbone',
-        backbone,
-        'a tfjs-layers model (images -> embeddings)',
-      );
-    checkTrainSet(fn, train);
+    const { backbone, train } = checkRecipeInputs(fn, o);
     this.epochs = checkInteger(fn, 'epochs', o.epochs, { min: 1 });
     const seed = checkInteger(fn, 'seed', o.seed ?? 0);
     const clip = checkNumber(fn, 'clipGradNorm', o.clipGradNorm ?? 5, { min: 0 });
@@ -329,23 +363,7 @@ export class RecipeRun {
         v.classification,
         'nothing: this recipe trains no classifier (use validation.verification)',
       );
-    const ck = o.checkpoint ?? {};
-    const keepBest =
-      ck.keepBest === false
-        ? undefined
-        : (ck.keepBest ??
-          (v.verification
-            ? { monitor: 'val_auc', mode: 'max' as const }
-            : v.classification
-              ? { monitor: 'val_accuracy', mode: 'max' as const }
-              : undefined));
-    this.manager = this.out
-      ? new CheckpointManager(joinPath(this.out, 'checkpoints'), {
-          keepLast: ck.keepLast ?? 2,
-          ...(keepBest ? { keepBest } : {}),
-          ...(ck.storage ? { storage: ck.storage } : {}),
-        })
-      : null;
+    this.manager = this.out ? checkpointManager(this.out, o.checkpoint ?? {}, v) : null;
     this.config = {
       recipe: parts.recipe,
       backbone: this.backboneName,
@@ -353,9 +371,34 @@ export class RecipeRun {
       ...(o.config !== undefined ? { user: o.config } : {}),
       ...(parts.config as Record<string, JsonValue>),
     };
+    this.trainer = new Trainer<FaceBatch>({
+      optimizer: this.optimizer,
+      variables: [...namedVariables(backbone), ...headVars],
+      state: [...modelState(backbone), ...(parts.state ?? [])],
+      lossFn: parts.lossFn,
+      schedule,
+      ...(clip > 0 ? { clipGradNorm: clip } : {}),
+      callbacks: this.callbacks(o, parts, v, onBadImage),
+      rng: new Rng(seed),
+      config: this.config,
+      dataset: train,
+    });
+    this.source = source;
+  }
+
+  /**
+   * The run's callbacks, in the order they act: NaN guard, the recipe's state, DropBlock state,
+   * validation, early stopping, the skipped-files record, logs, checkpoints, progress, the user's.
+   */
+  private callbacks(
+    o: RecipeOptions,
+    parts: RecipeParts,
+    v: ValidationOptions,
+    onBadImage: 'skip' | 'fail',
+  ): Callback[] {
     const callbacks: Callback[] = [nanGuard()];
     if (parts.stateCallback) callbacks.push(parts.stateCallback);
-    callbacks.push(dropBlockState(backbone));
+    callbacks.push(dropBlockState(this.backbone));
     if (v.classification || v.verification)
       callbacks.push(
         evaluation(() => this.validate(v, o.evalTransform, onBadImage), {
@@ -384,7 +427,7 @@ export class RecipeRun {
     if (this.manager)
       callbacks.push(
         namingErrors(
-          checkpointCallback(this.manager, { everySteps: ck.everySteps ?? 0 }),
+          checkpointCallback(this.manager, { everySteps: o.checkpoint?.everySteps ?? 0 }),
           this.manager.directory,
         ),
       );
@@ -393,19 +436,7 @@ export class RecipeRun {
         progressBar({ epochs: this.epochs, ...(o.progress === true ? {} : o.progress) }),
       );
     callbacks.push(...(o.callbacks ?? []));
-    this.trainer = new Trainer<FaceBatch>({
-      optimizer: this.optimizer,
-      variables: [...namedVariables(backbone), ...headVars],
-      state: [...modelState(backbone), ...(parts.state ?? [])],
-      lossFn: parts.lossFn,
-      schedule,
-      ...(clip > 0 ? { clipGradNorm: clip } : {}),
-      callbacks,
-      rng: new Rng(seed),
-      config: this.config,
-      dataset: train,
-    });
-    this.source = source;
+    return callbacks;
   }
 
   /** Validation metrics of the current weights (what the evaluation callback logs). */
