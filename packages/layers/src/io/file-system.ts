@@ -1,4 +1,3 @@
-import type * as NodeFsPromises from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   InvalidArgumentError,
@@ -11,25 +10,17 @@ import {
   writeFileAtomic,
 } from '@face/core';
 
-type Fs = typeof NodeFsPromises;
-
-// Resolved at run time only, so a browser bundle of this package never pulls in node:fs.
-const NODE_FS = 'node:fs/promises';
-let fsModule: Promise<Fs> | undefined;
-function nodeFs(fn: string): Promise<Fs> {
-  const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
-  if (!isNode) {
-    return Promise.reject(
-      new InvalidArgumentError(
-        fn,
-        'environment',
-        'a browser',
-        'Node.js (the file system handler needs node:fs)',
-      ),
+// The file system handler needs Node (its reads and writes go through @face/core's Node helpers,
+// which load node:fs on first use): a browser gets a typed error instead of a failed import.
+function requireNode(fn: string): void {
+  if (typeof process === 'undefined' || process.versions?.node === undefined) {
+    throw new InvalidArgumentError(
+      fn,
+      'environment',
+      'a browser',
+      'Node.js (the file system handler needs node:fs)',
     );
   }
-  fsModule ??= import(/* webpackIgnore: true */ /* @vite-ignore */ NODE_FS) as Promise<Fs>;
-  return fsModule;
 }
 
 export const MODEL_JSON = 'model.json';
@@ -134,8 +125,7 @@ export function fileSystem(path: string): tf.io.IOHandler {
       if (artifacts.modelTopology instanceof ArrayBuffer) {
         throw new InvalidArgumentError(fn, 'modelTopology', 'binary', 'a JSON model topology');
       }
-      const fs = await nodeFs(fn);
-      await fs.mkdir(dir, { recursive: true });
+      requireNode(fn); // writeFileAtomic creates `dir` if needed
       const weights = joinWeights(artifacts.weightData);
       const manifest: tf.io.WeightsManifestConfig = [
         { paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] },
@@ -159,7 +149,7 @@ export function fileSystem(path: string): tf.io.IOHandler {
     },
 
     async load(): Promise<tf.io.ModelArtifacts> {
-      await nodeFs(fn);
+      requireNode(fn);
       // model.json and every shard it names must be regular files inside `dir`, of the sizes the
       // manifest declares; nothing is read before that is known.
       let json: Record<string, unknown>;
