@@ -131,15 +131,16 @@ export function csvLogger(
       const text = trainer.resumedFrom === null ? '' : ((await readText(path)) ?? '');
       const lines = text.split('\n').filter((l) => l !== '');
       columns = lines.length ? parseCsvLine(lines[0]) : [];
-      const at = (r: string[], column: string) =>
-        columns.includes(column) ? Number(r[columns.indexOf(column)]) : NaN;
+      const epochCol = columns.indexOf('epoch');
+      const stepCol = columns.indexOf('step');
+      const at = (r: string[], col: number) => (col < 0 ? NaN : Number(r[col]));
       rows = lines
         .slice(1)
         .map(parseCsvLine)
         .filter(
           (r) =>
             r.length === columns.length &&
-            keepOnStart(trainer, every, { epoch: at(r, 'epoch'), step: at(r, 'step') }),
+            keepOnStart(trainer, every, { epoch: at(r, epochCol), step: at(r, stepCol) }),
         );
       if (!rows.length) columns = [];
       await writeText(path, columns.length ? line(columns) + rows.map(line).join('') : '');
