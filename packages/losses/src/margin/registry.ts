@@ -1,5 +1,4 @@
-import { InvalidArgumentError } from '@face/core';
-import { Registry } from '@face/core';
+import { InvalidArgumentError, Registry } from '@face/core';
 import { ArcFace } from './arcface';
 import type { MarginHead, MarginHeadConfig } from './base';
 import { CombinedMargin } from './combined-margin';

@@ -1,9 +1,14 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { checkBoolean, checkNumber, checkOptions, InvalidArgumentError } from '@face/core';
+import {
+  checkBoolean,
+  checkNumber,
+  checkOptions,
+  InvalidArgumentError,
+  Registry,
+} from '@face/core';
 import { distance, type Distance, type DistanceKind, resolveDistance } from '../distances';
 import { getMiner, minerNames, type MinerName } from '../miners/registry';
 import type { TripletMiner } from '../miners/types';
-import { Registry } from '@face/core';
 import { CenterLoss } from './center';
 import { contrastiveLoss } from './contrastive';
 import { tripletLoss } from './triplet';
