@@ -252,16 +252,13 @@ export class CheckpointManager {
     if (this.keepBest)
       for (const i of this.rank(infos, this.keepBest).slice(0, this.keepBest.count))
         keep.add(i.name);
-    const names = await this.storage.list(this.directory);
-    for (const name of names) {
-      const leftover = name.startsWith(TEMP_PREFIX) || name.startsWith(TRASH_PREFIX);
-      if (leftover || (NAME.test(name) && !keep.has(name) && infos.some((i) => i.name === name))) {
-        // Move aside first: a crash mid-delete must not leave a half-deleted `step-*` directory.
-        const path = joinPath(this.directory, name);
-        const aside = leftover ? path : joinPath(this.directory, `${TRASH_PREFIX}${name}`);
-        if (!leftover) await this.storage.rename(path, aside);
-        await this.storage.removeTree(aside);
-      }
+    // Leftovers went with cleanLeftovers(); only listed (readable) checkpoints are rotated away.
+    for (const { name, path } of infos) {
+      if (keep.has(name)) continue;
+      // Move aside first: a crash mid-delete must not leave a half-deleted `step-*` directory.
+      const aside = joinPath(this.directory, `${TRASH_PREFIX}${name}`);
+      await this.storage.rename(path, aside);
+      await this.storage.removeTree(aside);
     }
   }
 }
