@@ -1,6 +1,6 @@
 // Node door: shared classes come from the package's root door ('@face/data'), not relative
 // paths, so both doors share one ImageDecodeError / FileDataset (instanceof works across them).
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import {
   InvalidArgumentError,
   RegularFileError,
@@ -66,16 +66,10 @@ export class ImageList extends FileDataset {
     checkInteger(fn, 'maxListBytes', maxListBytes, { min: 1 });
     const text = readListFile(listPath, { maxBytes: maxListBytes });
     const root = resolve(options.root ?? dirname(listPath));
-    const fileOf = (path: string) => (isAbsolute(path) ? resolve(path) : resolve(root, path));
+    // Each path resolved once: the entries carry the files duplicates were found by.
+    const fileOf = (path: string) => resolve(root, path); // an absolute path stays itself
     const { entries, problems } = parseImageList(text, { source: listPath, onError, fileOf });
-    super(
-      entries.map((e) => ({ path: fileOf(e.path), identity: e.identity })),
-      {
-        read,
-        decode,
-        problems,
-      },
-    );
+    super(entries, { read, decode, problems });
     this.listPath = listPath;
   }
 }

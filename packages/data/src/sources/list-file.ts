@@ -37,8 +37,9 @@ export interface ParseImageListOptions {
   /** Malformed lines: throw a DatasetError (default) or skip them into `problems`. */
   onError?: OnError;
   /**
-   * The file a path names, to find duplicates (ImageList resolves it against the list's root, so
-   * `a.jpg` and `./a.jpg` are one file). Default: the path as written.
+   * The file a path names: duplicates are found by it, and entries carry it as their path
+   * (ImageList resolves paths against the list's root, so `a.jpg` and `./a.jpg` are one file).
+   * Default: the path as written.
    */
   fileOf?: (path: string) => string;
 }
@@ -84,7 +85,7 @@ export function parseImageList(
         return;
       }
       seen.set(file, { line: i + 1, label });
-      entries.push({ path, identity: label });
+      entries.push({ path: file, identity: label });
       return;
     }
     if (onError === 'throw') throw new DatasetError(where, `${reason}: ${JSON.stringify(raw)}`);
