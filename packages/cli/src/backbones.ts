@@ -7,6 +7,7 @@ import {
   buildBackbone as buildRegistered,
   describeSizeRule,
   getBackbone,
+  type BackboneEntry,
   type BackboneName,
   type BackbonePreprocessing,
   type SizeRule,
@@ -75,7 +76,7 @@ export async function buildBackbone(
   try {
     built = await buildRegistered(name as string, options);
   } catch (err) {
-    throw usageErrorOf(err, name, o) ?? err;
+    throw usageErrorOf(err, name, entry, o) ?? err;
   }
   return {
     model: built.model,
@@ -87,9 +88,13 @@ export async function buildBackbone(
 }
 
 /** The registry's refusals of a flag's value, in the CLI's words; other errors stay as they are. */
-function usageErrorOf(err: unknown, name: string, o: BackboneOptions): UsageError | null {
+function usageErrorOf(
+  err: unknown,
+  name: string,
+  entry: BackboneEntry,
+  o: BackboneOptions,
+): UsageError | null {
   if (!(err instanceof InvalidArgumentError) || err.fn !== `buildBackbone('${name}')`) return null;
-  const entry = getBackbone(name);
   switch (err.argument) {
     case 'options.inputSize':
       return new UsageError(
