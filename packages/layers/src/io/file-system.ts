@@ -101,6 +101,10 @@ function weightedLayers(topology: unknown, depth = 0): string[] {
   });
 }
 
+/** The first three names of a list, for messages. */
+const firstNames = (names: string[]) =>
+  names.slice(0, 3).join(', ') + (names.length > 3 ? ', ...' : '');
+
 function joinWeights(data: tf.io.WeightData | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);
   const buffer = Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : data;
@@ -180,7 +184,7 @@ export function fileSystem(path: string): tf.io.IOHandler {
             'weightsManifest',
             'manifest',
             `must be an array of weight groups, got ${describeValue(json.weightsManifest)} ` +
-              `(the topology has layers with weights: ${weighted.slice(0, 3).join(', ')}${weighted.length > 3 ? ', ...' : ''})`,
+              `(the topology has layers with weights: ${firstNames(weighted)})`,
           );
       }
       const declared = (json.weightsManifest ?? []) as tf.io.WeightsManifestConfig;
@@ -192,7 +196,7 @@ export function fileSystem(path: string): tf.io.IOHandler {
             modelFile,
             'weightsManifest',
             'manifest',
-            `declares no weights, but the topology has layers with weights: ${weighted.slice(0, 3).join(', ')}${weighted.length > 3 ? ', ...' : ''}`,
+            `declares no weights, but the topology has layers with weights: ${firstNames(weighted)}`,
           );
       }
       const shards = await readWeightShards(folder, modelFile, groups);
