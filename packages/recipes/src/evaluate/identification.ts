@@ -19,6 +19,7 @@ import {
 import { searchGallery } from '@face/metrics/similarity';
 import {
   embedDataset,
+  embeddingRow,
   type DatasetEmbeddings,
   type EmbedOptions,
   type EmbeddingModel,
@@ -124,7 +125,7 @@ export async function evaluateIdentification(
 /** Rows `rows` of row-major embeddings, copied into one [rows.length, dim] array. */
 function gatherRows(e: DatasetEmbeddings, rows: number[]): Float32Array {
   const out = new Float32Array(rows.length * e.dim);
-  rows.forEach((r, k) => out.set(e.embeddings.subarray(r * e.dim, (r + 1) * e.dim), k * e.dim));
+  rows.forEach((r, k) => out.set(embeddingRow(e, r), k * e.dim));
   return out;
 }
 
