@@ -2,7 +2,7 @@ import { Rng } from '@face/core';
 import { deriveSeed } from './seed';
 
 /** How many other images a bad image's place tries (in `replacementCandidates` order) before it is dropped. */
-export const REPLACEMENT_TRIES = 8;
+const REPLACEMENT_TRIES = 8;
 
 // Stream tag for deriveSeed, so the replacement draws never share numbers with augmentation.
 const REPLACE_STREAM = 0x5eb1ace;

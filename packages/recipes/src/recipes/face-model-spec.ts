@@ -149,7 +149,7 @@ export function checkInputSpec(
  * `imageSize` (112 when unknown), normalized as its backbone's registry entry says (InsightFace's
  * for a name the registry does not know), which is what `face eval` did for those models.
  */
-export function inputOfVersion1(imageSize: number | null, backbone: unknown): FaceModelInput {
+function inputOfVersion1(imageSize: number | null, backbone: unknown): FaceModelInput {
   const known = typeof backbone === 'string' && backboneNames().includes(backbone);
   const n = known ? getBackbone(backbone).preprocessing.normalization : DEFAULT_NORMALIZATION;
   return {
