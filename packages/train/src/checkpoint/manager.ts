@@ -96,7 +96,7 @@ export class CheckpointManager {
 
   /** Complete checkpoints, oldest first. Directories without a readable manifest are skipped. */
   async list(): Promise<CheckpointInfo[]> {
-    const names = (await this.storage.list(this.directory)).filter((n) => NAME.test(n));
+    const names = await this.stepFolders();
     const infos = await Promise.all(
       names.map(async (name): Promise<CheckpointInfo | null> => {
         const path = joinPath(this.directory, name);
