@@ -53,7 +53,7 @@ export function canonicalJson(value: unknown): string {
  * Incremental 64-bit FNV-1a over UTF-16 code units, in two 32-bit halves (BigInt arithmetic was
  * too slow for a million file names). The prime is 2^40 + 0x1b3: h * p = h * 0x1b3 + (lo << 40).
  */
-export class Fnv1a64 {
+class Fnv1a64 {
   private hi = 0xcbf29ce4;
   private lo = 0x84222325;
 
