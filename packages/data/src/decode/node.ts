@@ -48,13 +48,8 @@ export async function decodeImageNode(
     throw new ImageDecodeError(path, 'expected the file bytes as a Uint8Array');
   if (bytes.length === 0) throw new ImageDecodeError(path, 'the file is empty');
   try {
-    // The header alone: a decompression bomb is refused before libvips allocates its pixels.
-    const { width = 0, height = 0, pageHeight } = await sharp(bytes).metadata();
-    const h = pageHeight ?? height;
-    if (width * h > maxPixels)
-      throw new Error(
-        `${width} x ${h} = ${width * h} pixels, over the maxPixels limit of ${maxPixels}`,
-      );
+    // limitInputPixels refuses a decompression bomb on its header, before libvips allocates its
+    // pixels; the header is read a second time (metadata) only then, for the sizes in the message.
     const { data, info } = await sharp(bytes, {
       failOn: 'warning',
       ignoreIcc: true,
@@ -64,7 +59,15 @@ export async function decodeImageNode(
       .removeAlpha()
       .toColourspace('srgb')
       .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
+      .toBuffer({ resolveWithObject: true })
+      .catch(async (err: unknown) => {
+        if (!/pixel limit/i.test((err as Error)?.message ?? '')) throw err;
+        const { width = 0, height = 0, pageHeight } = await sharp(bytes).metadata();
+        const h = pageHeight ?? height;
+        throw new Error(
+          `${width} x ${h} = ${width * h} pixels, over the maxPixels limit of ${maxPixels}`,
+        );
+      });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
     return {
       data: new Uint8Array(data.buffer, data.byteOffset, data.length),
