@@ -34,6 +34,10 @@ interface Manifest {
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  license?: string;
+  repository?: { type: string; url: string; directory: string };
+  homepage?: string;
+  engines?: { node?: string };
 }
 
 const packages = readdirSync(join(root, 'packages'))
@@ -168,6 +172,21 @@ function subpaths(manifest: Manifest): string[] {
 describe.each(packages.map((p) => [p.manifest.name, p] as const))(
   '%s',
   (name, { dir, manifest }) => {
+    it('ships its LICENSE and says where it comes from and which Node it needs', () => {
+      const listing = run('tar', ['tzf', tarballs.get(name) ?? ''], root).split('\n');
+      expect(listing, `files in ${name}'s tarball`).toContain('package/LICENSE');
+      expect(manifest.license).toBe('MIT');
+      expect(manifest.repository).toEqual({
+        type: 'git',
+        url: 'https://github.com/face-js/face.git',
+        directory: `packages/${dir}`,
+      });
+      expect(manifest.homepage).toBe(
+        `https://github.com/face-js/face/tree/main/packages/${dir}#readme`,
+      );
+      expect(manifest.engines?.node).toBe('>=20.19');
+    });
+
     it('installs alone and exposes the same exports from ESM, CJS and its types', async () => {
       const expected = Object.keys(await import(/* @vite-ignore */ name)).sort();
       expect(expected.length).toBeGreaterThan(0);
