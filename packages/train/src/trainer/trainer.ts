@@ -100,6 +100,11 @@ export interface TrainerOptions<B> {
   extraState?: Stateful | ExtraState;
   /** Dispose the tensors of each batch after its step (default true). */
   disposeBatches?: boolean;
+  /**
+   * Stops training after the update in progress when aborted (Ctrl-C in a CLI): no epoch end, no
+   * stop reason saved, so a checkpoint taken then resumes where it stopped. See {@link Trainer.interrupted}.
+   */
+  signal?: AbortSignal;
 }
 
 interface EpochAccumulator {
@@ -147,6 +152,8 @@ export class Trainer<B> implements TrainerHandle {
   private pendingDataState: JsonValue | undefined;
   private perEpoch: number | undefined;
   private running = false;
+  private readonly signal?: AbortSignal;
+  private wasInterrupted = false;
   /** Path of the checkpoint this run resumed from, if any. */
   resumedFrom: string | null = null;
 
@@ -209,6 +216,9 @@ export class Trainer<B> implements TrainerHandle {
     this.rng = options.rng instanceof Rng ? options.rng : new Rng(options.rng ?? 0);
     this.extraState = extraStateOf(fn, options.extraState);
     this.disposeBatches = options.disposeBatches ?? true;
+    if (options.signal !== undefined && !isAbortSignal(options.signal))
+      throw new InvalidArgumentError(fn, 'signal', options.signal, 'an AbortSignal');
+    this.signal = options.signal;
     const names = new Set<string>();
     for (const [i, cb] of (options.callbacks ?? []).entries()) {
       if (!cb || typeof cb.name !== 'string')
@@ -255,6 +265,13 @@ export class Trainer<B> implements TrainerHandle {
   get batchesPerEpoch(): number | undefined {
     return this.perEpoch;
   }
+  /**
+   * Whether the last `fit` ended early because its signal was aborted. Unlike a stop reason this
+   * is not checkpointed: a run resumed from a checkpoint taken then trains on.
+   */
+  get interrupted(): boolean {
+    return this.wasInterrupted;
+  }
 
   /**
    * Asks the loop to stop after the current hook (callbacks call this). The first reason wins.
@@ -285,13 +302,16 @@ export class Trainer<B> implements TrainerHandle {
    */
   async fit(
     data: ResumableBatchSource<B> | EpochBatches<B>,
-    { epochs }: { epochs: number },
+    { epochs, signal = this.signal }: { epochs: number; signal?: AbortSignal },
   ): Promise<FitResult> {
     checkInteger('Trainer.fit', 'epochs', epochs, { min: 1 });
+    if (signal !== undefined && !isAbortSignal(signal))
+      throw new InvalidArgumentError('Trainer.fit', 'signal', signal, 'an AbortSignal');
     if (this.running) throw new FaceError('Trainer.fit: this trainer is already fitting');
     this.running = true;
+    this.wasInterrupted = false;
     try {
-      return await this.run(data, epochs);
+      return await this.run(data, epochs, () => signal?.aborted === true);
     } finally {
       this.running = false;
       this.source = null;
@@ -301,6 +321,7 @@ export class Trainer<B> implements TrainerHandle {
   private async run(
     data: ResumableBatchSource<B> | EpochBatches<B>,
     epochs: number,
+    aborted: () => boolean,
   ): Promise<FitResult> {
     const source: ResumableBatchSource<B> = isResumableSource<B>(data)
       ? data
@@ -320,7 +341,9 @@ export class Trainer<B> implements TrainerHandle {
       this.pendingDataState = undefined;
     }
     await this.each((cb) => cb.onTrainBegin?.(this));
-    while (!this.stop && this.pos.epoch < epochs) {
+    // An abort is checked between updates only: the update in progress always completes.
+    const halt = () => (this.wasInterrupted ||= aborted());
+    while (!this.stop && this.pos.epoch < epochs && !halt()) {
       const epoch = this.pos.epoch;
       this.perEpoch = source.batchesPerEpoch?.(epoch);
       await this.each((cb) => cb.onEpochBegin?.(epoch, this));
@@ -332,10 +355,11 @@ export class Trainer<B> implements TrainerHandle {
           if (this.disposeBatches) tf.dispose(batch as tf.TensorContainer);
         }
         if (logs) await this.each((cb) => cb.onBatchEnd?.(logs, this));
-        if (this.stop) break;
+        if (this.stop || halt()) break;
       }
-      // A stop inside the epoch (NaN guard, a callback) skips its end: no evaluation, no checkpoint.
-      if (this.stop) break;
+      // A stop inside the epoch (NaN guard, a callback, an abort) skips its end: no evaluation,
+      // no checkpoint; an abort leaves the position mid-epoch, where a checkpoint resumes.
+      if (this.stop || this.wasInterrupted) break;
       await this.endEpoch(epoch);
     }
     const result: FitResult = {
@@ -549,6 +573,10 @@ export class Trainer<B> implements TrainerHandle {
     }
     return info;
   }
+}
+
+function isAbortSignal(x: unknown): x is AbortSignal {
+  return typeof x === 'object' && x !== null && typeof (x as AbortSignal).aborted === 'boolean';
 }
 
 /** A per-epoch factory as a resumable source: resumes by replaying and disposing batches. */
