@@ -1,1 +1,18 @@
-export {};
+export {
+  estimateSimilarity,
+  invertAffine,
+  transformPoints,
+  type AffineMatrix,
+  type Point,
+} from './similarity';
+export {
+  ARCFACE_TEMPLATE,
+  DLIB_TEMPLATE,
+  TEMPLATE_NAMES,
+  alignmentTemplate,
+  dlibTemplate,
+  type AlignmentTemplate,
+  type TemplateName,
+} from './templates';
+export { alignFaces, alignmentMatrix, warpAffine, warpAffinePixels } from './warp';
+export { alignTransform, type AlignTransformOptions } from './transform';
