@@ -14,6 +14,7 @@ export { roc, type RocCurve, type RocOptions } from './verification/roc';
 export { rocAuc, auc } from './verification/auc';
 export { eer, type EqualErrorRate } from './verification/eer';
 export { tarAtFar, type TarAtFar } from './verification/tar-at-far';
+export { farMeasurability, negativesNeeded, type Measurability } from './verification/measurable';
 export {
   accuracyAtThreshold,
   bestThresholdAccuracy,
@@ -26,6 +27,7 @@ export {
   DEFAULT_FAR_TARGETS,
   DEFAULT_OPEN_SET_FAR,
   VALIDATION_FAR_TARGETS,
+  type MeasuredTarAtFar,
   type VerificationMetrics,
 } from './verification/summary';
 

@@ -3,6 +3,11 @@ import { checkScores } from '../input';
 import { sortFloat64 } from '../sort';
 import { checkThreshold } from '../verification/accuracy';
 import { binaryCounts } from '../verification/counts';
+import {
+  farMeasurability,
+  withMeasurability,
+  type Measurability,
+} from '../verification/measurable';
 import { checkFarTargets, tarAtFarFromCounts } from '../verification/tar-at-far';
 import {
   firstCorrectRank,
@@ -11,8 +16,12 @@ import {
   type Neighbors,
 } from './neighbors';
 
-/** One open-set operating point chosen for a target false alarm rate. */
-export interface DirAtFar {
+/**
+ * One open-set operating point chosen for a target false alarm rate, and whether the unknown
+ * queries can measure that rate (a FAR of f needs >= 1/f of them; when not, `dir` is written as
+ * null in JSON, with the `reason`).
+ */
+export interface DirAtFar extends Measurability {
   /** The target false alarm rate (FPIR: unknown queries accepted / unknown queries). */
   far: number;
   /** Detection and identification rate: known queries whose mate is within `rank` and scores >= threshold, / known queries. */
@@ -104,7 +113,8 @@ export function dirAtFar(
   };
   const points = targets.map((f) => {
     const p = tarAtFarFromCounts(counts, f);
-    return { far: f, dir: p.tar, threshold: p.threshold, actualFar: p.actualFar };
+    const point = { far: f, dir: p.tar, threshold: p.threshold, actualFar: p.actualFar };
+    return withMeasurability(point, 'dir', farMeasurability(f, unknown.length, 'unknown queries'));
   });
   return typeof far === 'number' ? points[0] : points;
 }

@@ -3,7 +3,14 @@ import { bestThreshold, type ThresholdAccuracy } from './accuracy';
 import { aucFromCounts } from './auc';
 import { binaryCounts, type BinaryCounts } from './counts';
 import { eerFromCounts, type EqualErrorRate } from './eer';
+import { farMeasurability, withMeasurability, type Measurability } from './measurable';
 import { checkFarTargets, tarAtFarFromCounts, type TarAtFar } from './tar-at-far';
+
+/**
+ * A TAR@FAR point of {@link verificationMetrics}: {@link TarAtFar}, and whether the impostor
+ * pairs can measure its FAR (`farMeasurability`); when not, `tar` is written as null in JSON.
+ */
+export type MeasuredTarAtFar = TarAtFar & Measurability;
 
 /** The usual 1:1 verification numbers, from one sort of the scores. */
 export interface VerificationMetrics {
@@ -15,8 +22,11 @@ export interface VerificationMetrics {
   auc: number;
   /** {@link eer}. */
   eer: EqualErrorRate;
-  /** {@link tarAtFar} at each requested FAR. */
-  tarAtFar: TarAtFar[];
+  /**
+   * {@link tarAtFar} at each requested FAR, each saying whether the impostor pairs can measure
+   * it (a FAR of f needs >= 1/f of them): read `tar` only when `measurable`.
+   */
+  tarAtFar: MeasuredTarAtFar[];
   /** {@link bestThresholdAccuracy}. */
   bestAccuracy: ThresholdAccuracy;
 }
@@ -66,7 +76,13 @@ export function metricsFromCounts(
     negatives: counts.negatives,
     auc: aucFromCounts(counts),
     eer: eerFromCounts(counts),
-    tarAtFar: targets.map((f) => tarAtFarFromCounts(counts, f)),
+    tarAtFar: targets.map((f) =>
+      withMeasurability(
+        tarAtFarFromCounts(counts, f),
+        'tar',
+        farMeasurability(f, counts.negatives),
+      ),
+    ),
     bestAccuracy: bestThreshold(split, undefined, counts),
   };
 }
