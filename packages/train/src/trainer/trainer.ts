@@ -105,6 +105,11 @@ export interface TrainerOptions<B> {
    * stop reason saved, so a checkpoint taken then resumes where it stopped. See {@link Trainer.interrupted}.
    */
   signal?: AbortSignal;
+  /**
+   * Where a fit stopped by `signal` saves a checkpoint, before any `onTrainEnd` hook (one may put
+   * other weights back), unless no update was done or that step is saved already.
+   */
+  interruptCheckpoint?: CheckpointManager;
 }
 
 interface EpochAccumulator {
@@ -154,6 +159,7 @@ export class Trainer<B> implements TrainerHandle {
   private running = false;
   private readonly signal?: AbortSignal;
   private wasInterrupted = false;
+  private readonly interruptCheckpoint?: CheckpointManager;
   /** Path of the checkpoint this run resumed from, if any. */
   resumedFrom: string | null = null;
 
@@ -219,6 +225,7 @@ export class Trainer<B> implements TrainerHandle {
     if (options.signal !== undefined && !isAbortSignal(options.signal))
       throw new InvalidArgumentError(fn, 'signal', options.signal, 'an AbortSignal');
     this.signal = options.signal;
+    this.interruptCheckpoint = options.interruptCheckpoint;
     const names = new Set<string>();
     for (const [i, cb] of (options.callbacks ?? []).entries()) {
       if (!cb || typeof cb.name !== 'string')
@@ -298,11 +305,15 @@ export class Trainer<B> implements TrainerHandle {
   /**
    * Trains until `epochs` epochs are done (counting epochs of the run this one resumed) or a
    * callback stops it. Resumes from the restored position: mid-epoch, the source is asked for the
-   * remaining batches of that epoch.
+   * remaining batches of that epoch. `signal` and `interruptCheckpoint` default to the options'.
    */
   async fit(
     data: ResumableBatchSource<B> | EpochBatches<B>,
-    { epochs, signal = this.signal }: { epochs: number; signal?: AbortSignal },
+    {
+      epochs,
+      signal = this.signal,
+      interruptCheckpoint = this.interruptCheckpoint,
+    }: { epochs: number; signal?: AbortSignal; interruptCheckpoint?: CheckpointManager },
   ): Promise<FitResult> {
     checkInteger('Trainer.fit', 'epochs', epochs, { min: 1 });
     if (signal !== undefined && !isAbortSignal(signal))
@@ -311,7 +322,8 @@ export class Trainer<B> implements TrainerHandle {
     this.running = true;
     this.wasInterrupted = false;
     try {
-      return await this.run(data, epochs, () => signal?.aborted === true);
+      const aborted = () => signal?.aborted === true;
+      return await this.run(data, epochs, aborted, interruptCheckpoint);
     } finally {
       this.running = false;
       this.source = null;
@@ -322,6 +334,7 @@ export class Trainer<B> implements TrainerHandle {
     data: ResumableBatchSource<B> | EpochBatches<B>,
     epochs: number,
     aborted: () => boolean,
+    interruptCheckpoint: CheckpointManager | undefined,
   ): Promise<FitResult> {
     const source: ResumableBatchSource<B> = isResumableSource<B>(data)
       ? data
@@ -362,6 +375,8 @@ export class Trainer<B> implements TrainerHandle {
       if (this.stop || this.wasInterrupted) break;
       await this.endEpoch(epoch);
     }
+    if (this.wasInterrupted && interruptCheckpoint)
+      await this.checkpointInterrupted(interruptCheckpoint);
     const result: FitResult = {
       epochs: this.pos.epoch,
       step: this.pos.step,
@@ -370,6 +385,12 @@ export class Trainer<B> implements TrainerHandle {
     };
     await this.each((cb) => cb.onTrainEnd?.(result, this));
     return result;
+  }
+
+  private async checkpointInterrupted(manager: CheckpointManager): Promise<void> {
+    const step = this.pos.step;
+    if (step === 0 || (await manager.list()).some((c) => c.step === step)) return;
+    await this.saveCheckpoint(manager);
   }
 
   private async endEpoch(epoch: number): Promise<void> {
