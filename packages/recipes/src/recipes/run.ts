@@ -159,6 +159,11 @@ export interface RecipeOptions {
    * skipped on resume. Default `console.warn`.
    */
   onNotice?: (message: string) => void;
+  /**
+   * Stops `fit()` after the update in progress when aborted (the CLI wires Ctrl-C to it): a
+   * checkpoint is saved where it stopped (mid-epoch too), the model is not, and `interrupted` is set.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a recipe contributes to the common run. */
@@ -382,6 +387,8 @@ export class RecipeRun {
       rng: new Rng(seed),
       config: this.config,
       dataset: train,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.signal && this.manager ? { interruptCheckpoint: this.manager } : {}),
     });
     this.source = source;
   }
@@ -515,12 +522,19 @@ export class RecipeRun {
       await this.assertFresh();
       if (this.manager) await this.manager.cleanLeftovers();
       const result = await this.trainer.fit(this.source, { epochs: this.epochs });
+      // Stopped by options.signal: the trainer saved a checkpoint; no model, no summary record.
+      if (this.trainer.interrupted) return result;
       const completed = result.stopReason === null || result.stopReason.kind === 'early-stopping';
       if (this.modelDir && completed) await this.save(this.modelDir);
       return result;
     } finally {
       this.unlock();
     }
+  }
+
+  /** Whether the last `fit()` stopped because `options.signal` was aborted. */
+  get interrupted(): boolean {
+    return this.trainer.interrupted;
   }
 
   /**
