@@ -14,6 +14,11 @@ const noBindings = {
   tfjsNodeGpu: missing('@tensorflow/tfjs-node-gpu'),
   tfjsNode: missing('@tensorflow/tfjs-node'),
 };
+/** A browser without WebGPU (what Node 20 is, too: no navigator.gpu). */
+const noGpu = { webgpuAdapter: async () => ({ adapter: null, reason: 'no navigator.gpu' }) };
+const adapter = (architecture: string, fallback: boolean) => async () => ({
+  adapter: { vendor: 'google', architecture, description: '', fallback },
+});
 /** Stands in for tfjs-node: registers a 'tensorflow' backend (the cpu one under that name). */
 const fakeTfjsNode = async () => {
   tf.registerBackend('tensorflow', () => new MathBackendCPU());
@@ -78,13 +83,51 @@ describe('useBackend', () => {
     expect(s.skipped[0].reason).toMatch(/registered no 'tensorflow' backend/);
   });
 
-  it('auto in a browser tries webgl first, then wasm', async () => {
+  it('auto in a browser tries webgpu, then webgl, then wasm', async () => {
     const s = await useBackend('auto', {
       platform: 'browser',
-      loaders: { webgl: () => Promise.reject(new Error('WebGL is not supported')) },
+      loaders: { ...noGpu, webgl: () => Promise.reject(new Error('WebGL is not supported')) },
     });
     expect(s.backend).toBe('wasm');
-    expect(s.skipped).toEqual([{ backend: 'webgl', reason: 'WebGL is not supported' }]);
+    expect(s.skipped).toEqual([
+      { backend: 'webgpu', reason: 'no WebGPU adapter: no navigator.gpu' },
+      { backend: 'webgl', reason: 'WebGL is not supported' },
+    ]);
+  });
+
+  it('auto passes over a software WebGPU adapter, and tries a hardware one', async () => {
+    const noWebgl = { webgl: () => Promise.reject(new Error('no WebGL')) };
+    const soft = await useBackend('auto', {
+      platform: 'browser',
+      loaders: { ...noWebgl, webgpuAdapter: adapter('swiftshader', true) },
+    });
+    expect(soft.backend).toBe('wasm');
+    expect(soft.skipped[0].backend).toBe('webgpu');
+    expect(soft.skipped[0].reason).toMatch(/computes in software .*swiftshader.*wasm is faster/);
+    // Named like software, even where the fallback flag is missing (older Chrome).
+    const named = await useBackend('auto', {
+      platform: 'browser',
+      loaders: { ...noWebgl, webgpuAdapter: adapter('swiftshader', false) },
+    });
+    expect(named.skipped[0].reason).toMatch(/computes in software/);
+    // A hardware adapter is used: here the module "loads" but registers nothing, which is said.
+    let loaded = 0;
+    const hw = await useBackend('auto', {
+      platform: 'browser',
+      loaders: {
+        ...noWebgl,
+        webgpuAdapter: adapter('ampere', false),
+        webgpu: async () => void loaded++,
+      },
+    });
+    expect(loaded).toBe(1);
+    expect(hw.skipped[0].reason).toMatch(/registered no 'webgpu' backend/);
+    // An explicit 'webgpu' takes a software adapter (and fails later here, in Node).
+    const err = await useBackend('webgpu', {
+      loaders: { webgpuAdapter: adapter('swiftshader', true), webgpu: async () => undefined },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BackendUnavailableError);
+    expect((err as Error).message).toMatch(/registered no 'webgpu' backend.*tfjs-backend-webgpu/);
   });
 
   it('auto in a browser passes over WebGL that renders in software, and says why', async () => {
@@ -92,28 +135,29 @@ describe('useBackend', () => {
       'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)';
     const s = await useBackend('auto', {
       platform: 'browser',
-      loaders: { webgl: async () => undefined, webglRenderer: () => swiftshader },
+      loaders: { ...noGpu, webgl: async () => undefined, webglRenderer: () => swiftshader },
     });
     expect(s.backend).toBe('wasm');
-    expect(s.skipped).toHaveLength(1);
-    expect(s.skipped[0].backend).toBe('webgl');
-    expect(s.skipped[0].reason).toMatch(/renders in software .*SwiftShader.*wasm is faster/);
+    expect(s.skipped).toHaveLength(2);
+    expect(s.skipped[1].backend).toBe('webgl');
+    expect(s.skipped[1].reason).toMatch(/renders in software .*SwiftShader.*wasm is faster/);
     // A GPU renderer is not passed over: webgl is tried (and fails here, in Node, at activation).
     const gpu = await useBackend('auto', {
       platform: 'browser',
       loaders: {
+        ...noGpu,
         webgl: async () => undefined,
         webglRenderer: () => 'ANGLE (NVIDIA GeForce RTX 4090)',
       },
     });
-    expect(gpu.skipped[0].reason).toMatch(/'webgl' not found in registry/);
+    expect(gpu.skipped[1].reason).toMatch(/'webgl' not found in registry/);
     // Nor with softwareWebgl: true.
     const kept = await useBackend('auto', {
       platform: 'browser',
       softwareWebgl: true,
-      loaders: { webgl: async () => undefined, webglRenderer: () => swiftshader },
+      loaders: { ...noGpu, webgl: async () => undefined, webglRenderer: () => swiftshader },
     });
-    expect(kept.skipped[0].reason).toMatch(/'webgl' not found in registry/);
+    expect(kept.skipped[1].reason).toMatch(/'webgl' not found in registry/);
   });
 
   it('an explicit choice is honoured or fails with a typed error naming it, why and what to do', async () => {
@@ -145,7 +189,7 @@ describe('useBackend', () => {
     const s = await useBackend('wasm', { log: (l) => lines.push(l), gradients: false });
     expect(s.gradients).toBeNull();
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^@face\/backends: using wasm, 1 thread\(s\)/);
+    expect(lines[0]).toMatch(/^@face\/backends: using wasm, \d+ thread\(s\), 0 kernels added/);
   });
 
   it('registerWasmKernels refuses to run before the wasm backend is imported', async () => {

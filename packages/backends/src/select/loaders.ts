@@ -6,12 +6,25 @@
 export interface BackendLoaders {
   tfjsNodeGpu: () => Promise<unknown>;
   tfjsNode: () => Promise<unknown>;
+  /**
+   * `@tensorflow/tfjs-backend-webgpu`, an optional peer: imported by a computed name by default,
+   * so bundlers do not fail where it is not installed. Bundled apps that use it pass
+   * `() => import('@tensorflow/tfjs-backend-webgpu')`.
+   */
+  webgpu: () => Promise<unknown>;
   webgl: () => Promise<unknown>;
   wasm: () => Promise<WasmModule>;
   cpu: () => Promise<unknown>;
   /** The WebGL renderer's name (`UNMASKED_RENDERER_WEBGL`), or null where it cannot be read. */
   webglRenderer: () => string | null;
+  /** The WebGPU adapter `navigator.gpu` offers, or why there is none. */
+  webgpuAdapter: () => Promise<GpuAdapterInfo>;
 }
+
+/** What `requestAdapter()` gave: `null` and why, or the adapter's identity. */
+export type GpuAdapterInfo =
+  | { adapter: null; reason: string }
+  | { adapter: { vendor: string; architecture: string; description: string; fallback: boolean } };
 
 /** What we use of `@tensorflow/tfjs-backend-wasm`'s exports. */
 export interface WasmModule {
@@ -26,11 +39,49 @@ const optional = (name: string): Promise<unknown> =>
 export const defaultLoaders: BackendLoaders = {
   tfjsNodeGpu: () => optional('@tensorflow/tfjs-node-gpu'),
   tfjsNode: () => optional('@tensorflow/tfjs-node'),
+  webgpu: () => optional('@tensorflow/tfjs-backend-webgpu'),
   webgl: () => import('@tensorflow/tfjs-backend-webgl'),
   wasm: () => import('@tensorflow/tfjs-backend-wasm') as Promise<WasmModule>,
   cpu: () => import('@tensorflow/tfjs-backend-cpu'),
   webglRenderer,
+  webgpuAdapter,
 };
+
+interface GpuLike {
+  requestAdapter(): Promise<{
+    isFallbackAdapter?: boolean;
+    info?: {
+      vendor?: string;
+      architecture?: string;
+      description?: string;
+      isFallbackAdapter?: boolean;
+    };
+  } | null>;
+}
+
+/** Asks `navigator.gpu` for its default adapter, as tfjs-backend-webgpu will. */
+async function webgpuAdapter(): Promise<GpuAdapterInfo> {
+  const gpu = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
+  if (!gpu) {
+    const secure = (globalThis as { isSecureContext?: boolean }).isSecureContext;
+    return {
+      adapter: null,
+      reason: `navigator.gpu is missing${secure === false ? ' (not a secure context: serve the page over https or from localhost)' : ''}`,
+    };
+  }
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) return { adapter: null, reason: 'navigator.gpu.requestAdapter() returned null' };
+  const info = adapter.info ?? {};
+  return {
+    adapter: {
+      vendor: info.vendor ?? '',
+      architecture: info.architecture ?? '',
+      description: info.description ?? '',
+      // Chrome moved the flag from the adapter to adapter.info (and dropped the old one).
+      fallback: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter),
+    },
+  };
+}
 
 /** Reads the renderer from a throwaway WebGL context (pages and workers with OffscreenCanvas). */
 function webglRenderer(): string | null {

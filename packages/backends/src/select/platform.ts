@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-export const BACKENDS = ['tensorflow', 'webgl', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 export type BackendChoice = 'auto' | BackendName;
 export type Platform = 'node' | 'browser' | 'other';
@@ -12,9 +12,12 @@ export function detectPlatform(): Platform {
   return 'other';
 }
 
-/** The order `auto` tries backends in, per platform. */
+/**
+ * The order `auto` tries backends in, per platform: native TensorFlow, then the GPU (WebGPU
+ * before WebGL, both passed over when they would run in software), then threaded SIMD wasm.
+ */
 export function autoOrder(platform: Platform): BackendName[] {
   if (platform === 'node') return ['tensorflow', 'wasm', 'cpu'];
-  if (platform === 'browser') return ['webgl', 'wasm', 'cpu'];
+  if (platform === 'browser') return ['webgpu', 'webgl', 'wasm', 'cpu'];
   return ['wasm', 'cpu'];
 }

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger, checkOneOf } from '@face/core';
 import { BackendUnavailableError } from '../errors';
 import { type GradientRegistration, registerGradients } from '../gradients/register-gradients';
-import { withNodeThreads } from '../wasm/node-threads';
 import { registerWasmKernels } from '../wasm/register-kernels';
-import { type BackendLoaders, type WasmModule, defaultLoaders } from './loaders';
+import { startWasm } from '../wasm/start';
+import { type BackendLoaders, defaultLoaders } from './loaders';
 import {
   BACKENDS,
   type BackendChoice,
@@ -22,9 +22,9 @@ export interface UseBackendOptions {
   /** On wasm, register this package's kernels (default true). See `registerWasmKernels`. */
   wasmKernels?: boolean;
   /**
-   * wasm threads. Browsers: passed to tfjs (threads need a cross-origin isolated page).
-   * Node: experimental, 1 (default) keeps wasm single-threaded; more starts emscripten pthreads
-   * through worker_threads, and falls back to one thread if that fails (see `reason`).
+   * wasm threads. Node: one per logical core by default (`os.availableParallelism()`), started
+   * as emscripten pthreads on worker_threads; where they cannot start, one thread and `reason`
+   * says why. Browsers: tfjs's default unless given; threads need a cross-origin isolated page.
    */
   threads?: number;
   /** Where the `.wasm` files are served from (browsers and bundlers): tfjs's `setWasmPaths`. */
@@ -34,6 +34,11 @@ export interface UseBackendOptions {
    * wasm trains ~20x faster; true keeps it. An explicit `'webgl'` is always honoured.
    */
   softwareWebgl?: boolean;
+  /**
+   * `auto` passes over a WebGPU adapter that is a software fallback (SwiftShader); true keeps
+   * it. An explicit `'webgpu'` takes any adapter.
+   */
+  softwareWebgpu?: boolean;
   /** Override how backend modules are loaded (bundlers, tests). */
   loaders?: Partial<BackendLoaders>;
   /** Override platform detection (tests). */
@@ -59,6 +64,8 @@ export interface BackendSelection {
 const HINTS: Record<BackendName, string> = {
   tensorflow:
     "Install '@tensorflow/tfjs-node' (or '-gpu') in the app: it downloads a native library at install time",
+  webgpu:
+    "WebGPU needs a browser with navigator.gpu and an adapter (Chrome/Edge 113+), and '@tensorflow/tfjs-backend-webgpu' installed (bundlers: pass loaders.webgpu)",
   webgl: 'WebGL needs a browser (or a worker with OffscreenCanvas) with a working GPU context',
   wasm: "Install '@tensorflow/tfjs-backend-wasm' and, in a browser, serve its .wasm files (option wasmPaths)",
   cpu: "Install '@tensorflow/tfjs-backend-cpu'",
@@ -69,15 +76,18 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 /**
  * Picks and activates a TF.js backend, registering what training needs, and says what it chose
  * and why. `auto`: `tensorflow` when `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` can
- * be loaded (Node), `webgl` in a browser, otherwise `wasm` with this package's kernels, and
- * `cpu` as the last resort. An explicit name is honoured or fails with `BackendUnavailableError`.
+ * be loaded (Node), in a browser `webgpu` then `webgl` (each only on a hardware GPU), otherwise
+ * `wasm` with this package's kernels (threaded where possible), and `cpu` as the last resort. An explicit name is honoured or fails with `BackendUnavailableError`.
  */
 export async function useBackend(
   choice: BackendChoice = 'auto',
   options: UseBackendOptions = {},
 ): Promise<BackendSelection> {
   checkOneOf('useBackend', 'choice', choice, ['auto', ...BACKENDS]);
-  const threads = checkInteger('useBackend', 'options.threads', options.threads ?? 1, { min: 1 });
+  const threads =
+    options.threads == null
+      ? undefined
+      : checkInteger('useBackend', 'options.threads', options.threads, { min: 1 });
   const loaders: BackendLoaders = { ...defaultLoaders, ...options.loaders };
   const platform = options.platform ?? detectPlatform();
   const gradients = options.gradients === false ? null : registerGradients();
@@ -136,7 +146,7 @@ async function activate(
   backend: BackendName,
   platform: Platform,
   loaders: BackendLoaders,
-  options: UseBackendOptions & { threads: number; auto: boolean },
+  options: UseBackendOptions & { threads: number | undefined; auto: boolean },
 ): Promise<{ reason: string; kernels: string[]; threads: number }> {
   const single = { kernels: [] as string[], threads: 1 };
   switch (backend) {
@@ -168,6 +178,26 @@ async function activate(
       }
       await setActive('tensorflow');
       return { reason: `${loaded} is installed (native TensorFlow)`, ...single };
+    }
+    case 'webgpu': {
+      const probe = await loaders.webgpuAdapter();
+      if (!probe.adapter) throw new Error(`no WebGPU adapter: ${probe.reason}`);
+      const a = probe.adapter;
+      const name = [a.vendor, a.architecture, a.description].filter(Boolean).join(' ') || 'unnamed';
+      const software = a.fallback || SOFTWARE_RENDERER.test(name);
+      if (options.auto && !options.softwareWebgpu && software) {
+        throw new Error(
+          `the WebGPU adapter computes in software here (${name}), where wasm is faster; ask for 'webgpu' (or softwareWebgpu: true) to use it anyway`,
+        );
+      }
+      await loaders.webgpu();
+      if (!tf.findBackendFactory('webgpu')) {
+        throw new Error(
+          `'@tensorflow/tfjs-backend-webgpu' loaded but registered no 'webgpu' backend`,
+        );
+      }
+      await setActive('webgpu');
+      return { reason: `WebGPU adapter ${name}${software ? ' (software)' : ''}`, ...single };
     }
     case 'webgl': {
       await loaders.webgl();
@@ -203,50 +233,5 @@ async function activate(
   }
 }
 
-/** Renderers that draw on the CPU: WebGL through them is slower than wasm for our networks. */
-const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render driver/i;
-
-/** How long threaded initialization may take before we call it hung. */
-const THREADS_INIT_MS = 60_000;
-
-/** Activates wasm with the requested threads where possible; says what happened. */
-async function startWasm(
-  wasm: WasmModule,
-  platform: Platform,
-  threads: number,
-): Promise<{ threads: number; note: string }> {
-  const initialized = tf.engine().registry.wasm != null;
-  if (threads > 1 && !initialized && platform === 'node') {
-    wasm.setThreadsCount(threads);
-    try {
-      await withNodeThreads(threads, () => withTimeout(setActive('wasm'), THREADS_INIT_MS));
-    } catch (err) {
-      // A failed start leaves the backend factory registered: start again on one thread.
-      wasm.setThreadsCount(1);
-      await setActive('wasm');
-      return { threads: 1, note: `; threads unavailable (${message(err)}), using 1` };
-    }
-  } else {
-    if (threads > 1 && !initialized) wasm.setThreadsCount(threads);
-    await setActive('wasm');
-  }
-  const got = wasm.getThreadsCount();
-  const note =
-    threads === 1
-      ? ''
-      : got === threads
-        ? `, ${got} threads`
-        : `; ${threads} threads requested, got ${got}`;
-  return { threads: got, note };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`initialization did not finish in ${ms / 1000} s`)),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+/** Renderers and adapters that compute on the CPU: slower than wasm for our networks. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render driver/i;

@@ -1,25 +1,25 @@
 /**
- * Multithreaded wasm in Node (experimental). tfjs-backend-wasm turns threads off in Node: its
- * flag says no, it hands the emscripten pthread workers a Blob URL (Node's worker_threads cannot
- * start from one) and it caps threads at half the reported cores. Without patching
- * node_modules, for the duration of the backend's initialization we
+ * Multithreaded wasm in Node. tfjs-backend-wasm turns threads off in Node: its flag says no, it
+ * hands emscripten's pthread workers a Blob URL (Node's worker_threads cannot start from one)
+ * and it uses at most half the cores it is told about. Without patching node_modules, for the
+ * duration of the backend's initialization we
  * - set the WASM_HAS_MULTITHREAD_SUPPORT flag,
- * - give emscripten (which takes `require('worker_threads').Worker` in Node) a Worker class that
- *   starts tfjs's own worker script from source (`eval: true`) and passes the main script as
- *   text instead of a Blob,
+ * - give emscripten (which takes `require('worker_threads').Worker` in Node when its factory
+ *   runs, and keeps it for every later thread) a Worker class that starts our own worker file,
+ *   `pthread-worker.cjs`, and tells it to read tfjs's threaded main script from its file,
  * - report enough cores for the requested thread count.
  * The caller checks the thread count actually obtained and falls back to one thread otherwise.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-type NodeRequire = (id: string) => unknown;
+type NodeRequire = ((id: string) => unknown) & { resolve(id: string): string };
 interface PThreadState {
   runningWorkers?: { unref?(): void }[];
   unusedWorkers?: { unref?(): void }[];
 }
 interface WorkerThreads {
   Worker: new (
-    filename: string,
+    filename: string | URL,
     options?: Record<string, unknown>,
   ) => {
     postMessage(message: unknown, transfer?: unknown): void;
@@ -29,54 +29,67 @@ interface WorkerThreads {
 const nodeImport = (name: string): Promise<unknown> =>
   import(/* webpackIgnore: true */ /* @vite-ignore */ name);
 
-/** `require` resolving from this package (ESM: import.meta.url; CJS: __filename). */
-async function requireHere(): Promise<NodeRequire> {
-  const { createRequire } = (await nodeImport('node:module')) as {
-    createRequire(from: string): NodeRequire & { resolve(id: string): string };
-  };
-  const from = typeof __filename === 'string' ? __filename : import.meta.url;
-  return createRequire(from);
+/** This module's own URL (ESM: import.meta.url; the CJS build: __filename). */
+function hereUrl(url: { pathToFileURL(path: string): URL }): string {
+  return typeof __filename === 'string' ? url.pathToFileURL(__filename).href : import.meta.url;
 }
 
-const MAIN_SCRIPT = '\0@face/backends:wasm-main-script';
+/** The files a threaded start needs, or why they cannot be found. */
+export interface ThreadFiles {
+  /** Our worker script: next to this module in src/ and in the built dist/. */
+  worker: string;
+  /** tfjs's module exporting emscripten's worker script as a string. */
+  tfjsWorker: string;
+  /** tfjs's threaded SIMD main script, which each pthread evaluates from its file. */
+  mainScript: string;
+}
+
+async function threadFiles(): Promise<{ files: ThreadFiles; require: NodeRequire }> {
+  const { createRequire } = (await nodeImport('node:module')) as {
+    createRequire(from: string): NodeRequire;
+  };
+  const url = (await nodeImport('node:url')) as {
+    pathToFileURL(path: string): URL;
+    fileURLToPath(url: string | URL): string;
+  };
+  const { existsSync } = (await nodeImport('node:fs')) as { existsSync(p: string): boolean };
+  const here = hereUrl(url);
+  const require = createRequire(here);
+  const dir = require
+    .resolve('@tensorflow/tfjs-backend-wasm/package.json')
+    .replace(/package\.json$/, '');
+  const files: ThreadFiles = {
+    worker: url.fileURLToPath(new URL('./pthread-worker.cjs', here)),
+    tfjsWorker: `${dir}wasm-out/tfjs-backend-wasm-threaded-simd.worker.js`,
+    mainScript: `${dir}wasm-out/tfjs-backend-wasm-threaded-simd.js`,
+  };
+  for (const [what, path] of Object.entries(files)) {
+    if (!existsSync(path)) {
+      throw new Error(
+        `the ${what} script ${path} is missing (a bundle that left out @face/backends's dist/pthread-worker.cjs, or an incomplete tfjs-backend-wasm)`,
+      );
+    }
+  }
+  return { files, require };
+}
 
 /**
  * Runs `init` (the backend's initialization) with the shims in place; restores what it
  * changed, except the Worker class emscripten has already captured for its thread pool.
  */
 export async function withNodeThreads<T>(threads: number, init: () => Promise<T>): Promise<T> {
-  const require = await requireHere();
-  const dir = (require as unknown as { resolve(id: string): string })
-    .resolve('@tensorflow/tfjs-backend-wasm/package.json')
-    .replace(/package\.json$/, '');
-  const { wasmWorkerContents } = require(
-    `${dir}wasm-out/tfjs-backend-wasm-threaded-simd.worker.js`,
-  ) as {
-    wasmWorkerContents: string;
-  };
-  const factory = require(`${dir}wasm-out/tfjs-backend-wasm-threaded-simd.js`) as {
-    default?: () => unknown;
-  };
-  const mainScript = `var WasmBackendModuleThreadedSimd = ${String(factory.default ?? factory)}`;
-  // The worker script is kept in a template literal upstream: its "\n" escapes became newlines
-  // inside string literals, which tfjs undoes the same way before making its Blob.
-  const bootstrap =
-    wasmWorkerContents.replace(/\n/g, '\\n') +
-    `;(function(){var load=global.importScripts;global.importScripts=function(f){` +
-    `if(f===${JSON.stringify(MAIN_SCRIPT)}){(0,eval)(require('worker_threads').workerData.mainScript);return}` +
-    `return load(f)}})();`;
-
-  const workerThreads = require('worker_threads') as WorkerThreads;
-  const os = require('os') as { cpus(): unknown[] };
+  const { files, require } = await threadFiles();
+  const workerThreads = require('node:worker_threads') as WorkerThreads;
+  const os = require('node:os') as { cpus(): unknown[] };
   const RealWorker = workerThreads.Worker;
   class PthreadWorker extends RealWorker {
-    constructor(_filename: string, options: Record<string, unknown> = {}) {
-      super(bootstrap, { ...options, eval: true, workerData: { mainScript } });
+    constructor(_blobUrl: string | URL, options: Record<string, unknown> = {}) {
+      super(files.worker, { ...options, workerData: { tfjsWorker: files.tfjsWorker } });
     }
     override postMessage(message: unknown, transfer?: unknown): void {
       const m = message as { cmd?: string; urlOrBlob?: unknown };
       if (m && m.cmd === 'load' && typeof m.urlOrBlob !== 'string') {
-        message = { ...m, urlOrBlob: MAIN_SCRIPT };
+        message = { ...m, urlOrBlob: files.mainScript };
       }
       super.postMessage(message, transfer);
     }
