@@ -18,7 +18,7 @@ import {
 } from './identify';
 import { parseLocation } from './location';
 import { migrate } from './schema';
-import { checkName, MAX_SOURCE_LENGTH, textArray } from './vectors';
+import { checkName, MAX_SOURCE_LENGTH, textArray, vectorLiterals } from './vectors';
 
 export interface OpenGalleryOptions {
   /**
@@ -153,6 +153,9 @@ export class Gallery {
         `${embeddings.length} sources, one per embedding`,
       );
     }
+    // Checked here too, for messages in this call's words (embeddings[i], sources[i]).
+    vectorLiterals(fn, 'embeddings', embeddings, requireModel(this.ctx, fn).dim);
+    sources?.forEach((x, i) => checkName(fn, `sources[${i}]`, x, MAX_SOURCE_LENGTH));
     const items = embeddings.map((embedding, i) => ({ identity, embedding, source: sources?.[i] }));
     return insertTemplates(this.ctx, fn, items);
   }
