@@ -56,6 +56,19 @@ export default defineConfig({
         },
       },
       {
+        // Every ts/js block of the package READMEs, type-checked and run verbatim
+        // (test/readme-snippets.test.ts). Forks, so a block runs in its own working directory.
+        resolve: { alias },
+        plugins: [tfjsGradientsVitePlugin()],
+        test: {
+          name: 'readme',
+          root: `${root}test`,
+          include: ['readme-snippets.test.ts'],
+          pool: 'forks',
+          testTimeout: 120_000,
+        },
+      },
+      {
         // Packs every package, installs the tarballs in a scratch project and imports them
         // from ESM and CJS: what a user meets after `npm install @face/<name>`. Needs `pnpm build`.
         resolve: { alias },

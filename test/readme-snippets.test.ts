@@ -1,0 +1,147 @@
+/**
+ * The READMEs' code runs verbatim. Every ```ts / ```js block of the package READMEs listed below is
+ * written unchanged to its own module under out/readme-snippets/, type-checked in one `tsc
+ * --strict` run (the packages' sources through the workspace paths), then imported and run from
+ * an empty working directory, in README order. A block opts out only with a marker just above
+ * its fence (blank lines between are fine), which names the reason:
+ *
+ *   <!-- snippet: typecheck-only (reason) -->   type-checked, not run (needs a browser, files...)
+ *   <!-- snippet: skip (reason) -->             neither (a fragment such as a class outline)
+ *
+ * The opted-out blocks are listed below, so adding one shows up in review.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'out', 'readme-snippets');
+
+/** The READMEs held to this rule (the other packages' READMEs are still to be brought under it). */
+const READMES = [
+  'core',
+  'norms',
+  'layers',
+  'losses',
+  'data',
+  'metrics',
+  'train',
+  'recipes',
+  'backends',
+];
+
+/** Every opted-out block, `<package>#<block number>: <mode>`: a new one must be added here. */
+const EXPECTED_OPT_OUTS = ['data#2: typecheck-only', 'data#3: typecheck-only'];
+
+type Mode = 'run' | 'typecheck-only' | 'skip';
+
+interface Snippet {
+  id: string;
+  file: string;
+  mode: Mode;
+  reason: string;
+  code: string;
+}
+
+/** The fenced ts/js blocks of a markdown text, with the opt-out marker above each, if any. */
+function extractSnippets(markdown: string, pkg: string): Omit<Snippet, 'file'>[] {
+  const lines = markdown.split('\n');
+  const found: Omit<Snippet, 'file'>[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^```(ts|typescript|js|javascript)\s*$/.exec(lines[i]);
+    if (!open) continue;
+    const end = lines.indexOf('```', i + 1);
+    if (end < 0) throw new Error(`${pkg}/README.md: the block at line ${i + 1} is not closed`);
+    let above = i - 1;
+    while (above >= 0 && lines[above].trim() === '') above--; // Prettier puts a blank line between
+    const marker = /^<!-- snippet: (typecheck-only|skip) \((.+)\) -->$/.exec(lines[above] ?? '');
+    const id = `${pkg}#${found.length + 1}`;
+    found.push({
+      id,
+      mode: (marker?.[1] as Mode | undefined) ?? 'run',
+      reason: marker?.[2] ?? '',
+      code: lines.slice(i + 1, end).join('\n') + '\n',
+    });
+    i = end;
+  }
+  return found;
+}
+
+mkdirSync(out, { recursive: true });
+const snippets: Snippet[] = READMES.flatMap((pkg) =>
+  extractSnippets(readFileSync(join(root, 'packages', pkg, 'README.md'), 'utf8'), pkg).map((s) => {
+    const file = join(out, `${s.id.replace('#', '-')}.ts`);
+    // `export {}` keeps a block without imports a module, so blocks share no globals.
+    writeFileSync(file, `${s.code}export {};\n`);
+    return { ...s, file };
+  }),
+);
+const work = mkdtempSync(join(tmpdir(), 'face-readme-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('README code blocks', () => {
+  it('opt out only with a marker, and only those listed here', () => {
+    const optedOut = snippets.filter((s) => s.mode !== 'run').map((s) => `${s.id}: ${s.mode}`);
+    // The count and the list, in the test log: what the docs do not prove.
+    console.info(
+      `${snippets.length} README blocks, ${optedOut.length} opted out:\n` +
+        snippets
+          .filter((s) => s.mode !== 'run')
+          .map((s) => `  ${s.id} ${s.mode}: ${s.reason}`)
+          .join('\n'),
+    );
+    expect(optedOut).toEqual(EXPECTED_OPT_OUTS);
+    expect(snippets.filter((s) => s.mode === 'run').length).toBeGreaterThan(10);
+  });
+
+  it('link outside their package only by absolute URL (a README ships in its tarball)', () => {
+    const relative = READMES.flatMap((pkg) =>
+      [...readFileSync(join(root, 'packages', pkg, 'README.md'), 'utf8').matchAll(/\]\(([^)]+)\)/g)]
+        .map((m) => m[1])
+        .filter((target) => !/^(https?:\/\/|#)/.test(target))
+        .map((target) => `${pkg}/README.md: ${target}`),
+    );
+    expect(relative).toEqual([]);
+  });
+
+  it('type-check under tsc --strict', () => {
+    const checked = snippets.filter((s) => s.mode !== 'skip');
+    writeFileSync(
+      join(out, 'tsconfig.json'),
+      JSON.stringify({
+        extends: '../../tsconfig.json',
+        compilerOptions: { noEmit: true, strict: true },
+        include: checked.map((s) => s.file.slice(out.length + 1)),
+      }),
+    );
+    try {
+      execFileSync(
+        process.execPath,
+        [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', out],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    } catch (err) {
+      const e = err as { stdout?: string };
+      // tsc names the generated file (e.g. out/readme-snippets/train-1.ts): block 1 of train's README.
+      throw new Error(`README blocks fail to type-check:\n${e.stdout ?? String(err)}`);
+    }
+  });
+
+  const cwd = process.cwd();
+  for (const s of snippets.filter((x) => x.mode === 'run')) {
+    it(`${s.id} runs verbatim`, async () => {
+      const dir = join(work, s.id.replace('#', '-'));
+      mkdirSync(dir);
+      // Relative paths in a block (./runs/...) land in a scratch folder, not the repository.
+      process.chdir(dir);
+      try {
+        await import(/* @vite-ignore */ pathToFileURL(s.file).href);
+      } finally {
+        process.chdir(cwd);
+      }
+    });
+  }
+});
