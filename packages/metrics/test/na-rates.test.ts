@@ -35,10 +35,10 @@ describe('the measurability rule: a FAR of f needs >= 1/f negatives', () => {
     expect(farMeasurability(1e-3, 1000)).toEqual({ measurable: true, reason: null });
     expect(farMeasurability(1e-3, 999)).toEqual({
       measurable: false,
-      reason: 'needs >= 1000 impostor pairs (has 999)',
+      reason: 'needs >= 1000 impostor pairs, has 999',
     });
     expect(farMeasurability(0.01, 5, 'unknown queries').reason).toBe(
-      'needs >= 100 unknown queries (has 5)',
+      'needs >= 100 unknown queries, has 5',
     );
     expect(farMeasurability(0, 1e9).measurable).toBe(false);
   });
@@ -50,8 +50,8 @@ describe('verificationMetrics on 60 impostor pairs', () => {
 
   it('TAR @ FAR=0.001 and 0.01 are not measurable; 0.1 (6 false accepts allowed) is', () => {
     expect(m.tarAtFar.map((p) => p.measurable)).toEqual([false, false, true]);
-    expect(m.tarAtFar[0].reason).toBe('needs >= 1000 impostor pairs (has 60)');
-    expect(m.tarAtFar[1].reason).toBe('needs >= 100 impostor pairs (has 60)');
+    expect(m.tarAtFar[0].reason).toBe('needs >= 1000 impostor pairs, has 60');
+    expect(m.tarAtFar[1].reason).toBe('needs >= 100 impostor pairs, has 60');
     expect(m.tarAtFar[2].reason).toBeNull();
   });
 
@@ -65,7 +65,7 @@ describe('verificationMetrics on 60 impostor pairs', () => {
       far: 1e-3,
       tar: null,
       measurable: false,
-      reason: 'needs >= 1000 impostor pairs (has 60)',
+      reason: 'needs >= 1000 impostor pairs, has 60',
     });
     expect(json.tarAtFar[2].tar).toBe(raw[2].tar);
     expect(typeof json.tarAtFar[2].tar).toBe('number');
@@ -95,7 +95,7 @@ describe('dirAtFar with few unknown queries', () => {
     const [low, high] = dirAtFar(nb, queryLabels, galleryLabels, [0.1, 0.5]);
     expect(low).toMatchObject({
       measurable: false,
-      reason: 'needs >= 10 unknown queries (has 3)',
+      reason: 'needs >= 10 unknown queries, has 3',
     });
     expect(high).toMatchObject({ measurable: true, reason: null, dir: 1 });
     const json = JSON.parse(JSON.stringify([low, high])) as { dir: number | null }[];

@@ -76,6 +76,7 @@ export {
 } from './recipes/face-model';
 export {
   preprocessOf,
+  readFaceModelSpec,
   preprocessSpec,
   DEFAULT_NORMALIZATION,
   type FaceModelSpec,
@@ -89,7 +90,18 @@ export {
   embedBatch,
   embeddingRow,
   cosineSimilarity,
+  type TrainingRecord,
   type DatasetEmbeddings,
+export {
+  trainingRecordOf,
+  seenLabels,
+  imagesOfSplit,
+  checkUnseen,
+  SeenIdentitiesError,
+  EVALUATION_SPLITS,
+  type EvaluationSplit,
+  type SplitImages,
+} from './evaluate/training-split';
   type EmbedOptions,
   type EmbeddingModel,
 } from './evaluate/embed';
@@ -98,6 +110,7 @@ export {
   type ClassificationResult,
   type ClassificationOptions,
 } from './evaluate/classification';
+  type EmbedBatchOptions,
 export {
   evaluateVerification,
   verificationSet,

@@ -10,10 +10,21 @@ import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const packages = join(here, '..', '..', '..');
-// esbuild is @face/test-support's dependency (its childRunner bundles with it), not this package's.
-const { build } = createRequire(join(packages, 'test-support', 'package.json'))(
-  'esbuild',
-) as typeof import('esbuild');
+// esbuild is @face/test-support's dependency (its childRunner bundles with it), not this
+// package's: loaded from there, with the little of its API used here typed by hand.
+interface EsbuildPluginBuild {
+  onResolve(
+    options: { filter: RegExp },
+    callback: (args: { path: string }) => { path: string },
+  ): void;
+}
+const { build } = createRequire(join(packages, 'test-support', 'package.json'))('esbuild') as {
+  build(
+    options: Record<string, unknown> & {
+      plugins: { name: string; setup(b: EsbuildPluginBuild): void }[];
+    },
+  ): Promise<unknown>;
+};
 
 export interface Child {
   child: ChildProcess;

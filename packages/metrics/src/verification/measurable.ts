@@ -8,7 +8,7 @@
 export interface Measurability {
   /** False when the data hold fewer than {@link negativesNeeded}`(far)` negatives. */
   measurable: boolean;
-  /** Why not, e.g. "needs >= 1000 impostor pairs (has 60)"; null when measurable. */
+  /** Why not, e.g. "needs >= 1000 impostor pairs, has 60"; null when measurable. */
   reason: string | null;
 }
 
@@ -35,7 +35,7 @@ export function farMeasurability(
   const needed = negativesNeeded(far);
   if (negatives >= needed) return { measurable: true, reason: null };
   const need = Number.isFinite(needed) ? `>= ${needed}` : 'infinitely many';
-  return { measurable: false, reason: `needs ${need} ${what} (has ${negatives})` };
+  return { measurable: false, reason: `needs ${need} ${what}, has ${negatives}` };
 }
 
 /**

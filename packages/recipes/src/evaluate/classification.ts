@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, checkInteger } from '@face/core';
+import { InvalidArgumentError, checkBoolean, checkInteger } from '@face/core';
 import {
   disposeBatch,
   DataLoader,
@@ -35,6 +35,8 @@ export interface ClassificationOptions {
   keepScores?: boolean;
   /** An image that cannot be decoded: 'skip' (default) leaves it out, 'fail' throws. */
   onBadImage?: OnBadImage;
+  /** Flip test-time augmentation (see `EmbedOptions.flip`): the head scores the mean embedding. */
+  flip?: boolean;
 }
 
 /**
@@ -53,10 +55,12 @@ export async function evaluateClassification(
     k = [1, 5],
     keepScores = false,
     onBadImage = 'skip',
+    flip = false,
   }: ClassificationOptions = {},
 ): Promise<ClassificationResult> {
   const fn = 'evaluateClassification';
   checkInteger(fn, 'batchSize', batchSize, { min: 1 });
+  checkBoolean(fn, 'flip', flip);
   if (dataset.size === 0)
     throw new InvalidArgumentError(fn, 'dataset', dataset, 'at least one image');
   const bad = dataset.labels.findIndex((y) => y >= head.numClasses);
@@ -82,7 +86,7 @@ export async function evaluateClassification(
     const n = batch.images.shape[0];
     try {
       const logits = tf.tidy(() => {
-        const e = embedBatch(model, batch.images);
+        const e = embedBatch(model, batch.images, { flip });
         return head.logits(e);
       });
       data = (await logits.data()) as Float32Array;

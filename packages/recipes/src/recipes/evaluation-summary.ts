@@ -34,7 +34,8 @@ export interface EvaluationSummary {
   /**
    * The numbers by key: `accuracy`, `top5`; `auc`, `eer`, `tar@far=<f>`, `pair_accuracy`,
    * `kfold_accuracy`; `rank1`, `rank5`, `dir@far=<f>` (those the results have). The training
-   * logs' `val_` metrics are these keys.
+   * logs' `val_` metrics are these keys. A rate the data cannot measure (a FAR of f with fewer
+   * than 1/f impostor pairs or unknown queries) is NaN here, and its row says why.
    */
   metrics: Record<string, number>;
   /** Metrics and counts (left-out images, pairs, queries) in reading order, with their labels. */
@@ -74,6 +75,23 @@ function count(s: EvaluationSummary, key: string, label: string, value: string):
   s.rows.push({ key, label, value });
 }
 
+/**
+ * A rate at a FAR target: a number when the data can measure it, else NaN in `metrics` (null in
+ * JSON) and "n/a (needs >= N impostor pairs, has n)" in the table, never a number that reads as one.
+ */
+function rate(
+  s: EvaluationSummary,
+  key: string,
+  label: string,
+  value: number,
+  m: { measurable?: boolean; reason?: string | null },
+): void {
+  // Results built without the measurability (older callers, hand-made ones) count as measured.
+  if (m.measurable !== false) return metric(s, key, label, value);
+  s.metrics[key] = NaN;
+  s.rows.push({ key, label, value: `n/a (${m.reason ?? 'too few negatives for this FAR'})` });
+}
+
 function addClassification(s: EvaluationSummary, c: ClassificationResult, leftOut: number): void {
   metric(s, 'accuracy', 'closed-set top-1 accuracy', c.accuracy);
   if (c.topK[5] !== undefined) metric(s, 'top5', 'closed-set top-5 accuracy', c.topK[5]);
@@ -87,7 +105,7 @@ function addVerification(s: EvaluationSummary, v: VerificationResult, kFold: boo
   count(s, 'pairs', 'verification pairs (same / different)', `${v.positives} / ${v.negatives}`);
   metric(s, 'auc', 'verification AUC', v.auc);
   metric(s, 'eer', 'verification EER', v.eer.eer);
-  for (const p of v.tarAtFar) metric(s, `tar@far=${p.far}`, `TAR @ FAR=${p.far}`, p.tar);
+  for (const p of v.tarAtFar) rate(s, `tar@far=${p.far}`, `TAR @ FAR=${p.far}`, p.tar, p);
   metric(s, 'pair_accuracy', 'best-threshold accuracy', v.bestAccuracy.accuracy);
   const folds = new Set(v.pairs.map((p) => p.fold)).size;
   if (kFold && folds > 1)
@@ -112,7 +130,7 @@ function addIdentification(s: EvaluationSummary, i: IdentificationResult): void 
   );
   metric(s, 'rank1', '1:N rank-1 (known queries)', i.cmc[0]);
   if (i.cmc[4] !== undefined) metric(s, 'rank5', '1:N rank-5 (known queries)', i.cmc[4]);
-  for (const p of i.dirAtFar) metric(s, `dir@far=${p.far}`, `open-set DIR @ FAR=${p.far}`, p.dir);
+  for (const p of i.dirAtFar) rate(s, `dir@far=${p.far}`, `open-set DIR @ FAR=${p.far}`, p.dir, p);
   const { gallery, queries } = i.dropped;
   if (gallery + queries)
     count(

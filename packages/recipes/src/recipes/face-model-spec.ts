@@ -24,6 +24,19 @@ export interface FaceModelInput {
   normalization: { mean: Rgb; std: Rgb };
 }
 
+/**
+ * What a model records of the data it trained on (face-model.json `training`, since the models
+ * `face eval` keeps to unseen people for): the people it saw, and which it did not.
+ */
+export interface TrainingRecord {
+  /** Identity names with images in the training split: the people the model saw. */
+  identities: string[];
+  /** Identities of the data the training split was cut from that it did not train on. */
+  heldOut: string[];
+  /** Synthetic training data (`SyntheticFaces`): its seed (a person is the seed and a number). */
+  synthetic: { seed: number } | null;
+}
+
 /** A face model as JSON: enough to rebuild its preprocessing and head, and to name its backbone. */
 export interface FaceModelSpec {
   /** The registered backbone (@face/layers) and the sizes it was built with. */
@@ -34,6 +47,8 @@ export interface FaceModelSpec {
   head: JsonValue;
   /** Identity names of the head's classes, in class order (null without a head). */
   classNames: string[] | null;
+  /** The training data's identities; absent in files saved without it (older ones). */
+  training?: TrainingRecord;
 }
 
 /** InsightFace's normalization, the library's default (`normalize()`): mean = std = 0.5. */
@@ -170,6 +185,31 @@ export interface SpecFields {
   meta: Record<string, JsonValue>;
   backbone?: unknown;
   preprocessing?: unknown;
+  training?: unknown;
+}
+
+const isNames = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** Checks a training record from a caller or a file; `fail(entry, expected, value)` throws. */
+export function checkTrainingRecord(
+  json: unknown,
+  fail: (entry: string, expected: string, value: unknown) => never,
+): TrainingRecord {
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    return fail('training', '{ identities, heldOut, synthetic }', json);
+  const t = json as Record<string, unknown>;
+  if (!isNames(t.identities))
+    fail('training.identities', 'an array of identity names', t.identities);
+  if (!isNames(t.heldOut)) fail('training.heldOut', 'an array of identity names', t.heldOut);
+  const syn = t.synthetic as { seed?: unknown } | null;
+  if (syn !== null && !(typeof syn === 'object' && Number.isSafeInteger(syn.seed)))
+    fail('training.synthetic', 'null or { seed: an integer }', syn);
+  return {
+    identities: [...(t.identities as string[])],
+    heldOut: [...(t.heldOut as string[])],
+    synthetic: syn === null ? null : { seed: syn.seed as number },
+  };
 }
 
 /**
@@ -200,11 +240,24 @@ export function specOfFields(file: string, m: SpecFields): FaceModelSpec {
       fail(entry.replace(/^input/, 'preprocessing'), expected, value),
     );
   }
+  // Optional in version 2 (files saved before it was recorded load without it).
+  const training =
+    m.version === 2 && m.training !== undefined
+      ? checkTrainingRecord(m.training, (entry, expected, value) => {
+          throw new ModelFileError(
+            file,
+            entry,
+            'manifest',
+            `must be ${expected}, got ${describeValue(value)}`,
+          );
+        })
+      : undefined;
   return {
     backbone: { name, config: { inputSize: input.size, embeddingSize: m.embeddingDim } },
     input,
     embedding: { size: m.embeddingDim },
     head: m.head,
     classNames: m.classNames,
+    ...(training ? { training } : {}),
   };
 }

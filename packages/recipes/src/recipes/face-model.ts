@@ -17,9 +17,11 @@ import {
   checkInputSpec,
   inputSpecOf,
   preprocessOf,
+  checkTrainingRecord,
   specOfFields,
   type FaceModelInput,
   type FaceModelSpec,
+  type TrainingRecord,
 } from './face-model-spec';
 import { classifierHeadFromJson, type ClassifierHead } from './heads';
 
@@ -47,6 +49,8 @@ export interface FaceModelManifest {
   headState: JsonValue;
   /** Free-form: recipe, backbone name, training data... */
   meta: Record<string, JsonValue>;
+  /** The people it trained on (version 2; absent in files saved before it was recorded). */
+  training?: TrainingRecord;
 }
 
 export const FACE_MODEL_FILE = 'face-model.json';
@@ -142,6 +146,7 @@ export async function saveFaceModel(
     meta = {},
     input,
     backboneName,
+    training,
   }: {
     backbone: LayersModel;
     head?: ClassifierHead | null;
@@ -155,6 +160,11 @@ export async function saveFaceModel(
     input?: FaceModelInput | Transform;
     /** The backbone's registered name. Default `meta.backbone`, else `backbone.name`. */
     backboneName?: string;
+    /**
+     * The people it trained on (`trainingRecordOf(train)`), which `face eval` keeps out of its
+     * evaluation by default. Recipes record it; without it, eval warns that it cannot tell.
+     */
+    training?: TrainingRecord;
   },
 ): Promise<void> {
   const fn = 'saveFaceModel';
@@ -163,6 +173,12 @@ export async function saveFaceModel(
   if (!backbone || typeof backbone.save !== 'function')
     throw new InvalidArgumentError(fn, 'backbone', backbone, 'a tfjs-layers model');
   const spec = faceModelSpecOf(fn, { backbone, head, classNames, meta, input, backboneName });
+  const trained =
+    training === undefined
+      ? undefined
+      : checkTrainingRecord(training, (entry, expected, value) => {
+          throw new InvalidArgumentError(fn, entry, value, expected);
+        });
   const f = await fs();
   const clean = dir.replace(/[\\/]+$/, '');
   await recoverModelDir(clean);
@@ -199,6 +215,7 @@ export async function saveFaceModel(
       headWeights: weights,
       headState: head?.getState() ?? null,
       meta,
+      ...(trained ? { training: trained } : {}),
     };
     await write(`${temp}/${FACE_MODEL_FILE}`, `${JSON.stringify(manifest, null, 2)}\n`);
     // Replace an older model: move it aside, move the new one in, then delete the old one.
@@ -324,6 +341,19 @@ function checkFaceModelManifest(
  */
 export function faceModelSpecFromJson(json: unknown, file = FACE_MODEL_FILE): FaceModelSpec {
   return checkFaceModelManifest(file, json).spec;
+}
+
+/**
+ * The spec of the model saved in `dir` (Node), from its face-model.json alone: what it is and
+ * what it trained on, without loading its weights. Read as {@link loadFaceModel} reads it.
+ */
+export async function readFaceModelSpec(dir: string): Promise<FaceModelSpec> {
+  if (typeof dir !== 'string' || dir === '')
+    throw new InvalidArgumentError('readFaceModelSpec', 'dir', dir, 'a directory path');
+  const clean = await readableFaceModelDir(dir.replace(/[\\/]+$/, '') || '/');
+  const folder = await openModelFolder(clean);
+  const json = await folder.readJson(FACE_MODEL_FILE, null);
+  return checkFaceModelManifest(`${clean}/${FACE_MODEL_FILE}`, json).spec;
 }
 
 /**

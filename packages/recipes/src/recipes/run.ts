@@ -52,6 +52,7 @@ import {
 import { evaluateClassification } from '../evaluate/classification';
 import type { EmbeddingModel } from '../evaluate/embed';
 import { evaluateVerification, type VerificationSet } from '../evaluate/verification';
+import { trainingRecordOf } from '../evaluate/training-split';
 import { saveFaceModel } from './face-model';
 import { checkInputSpec, inputSpecOf, type FaceModelInput } from './face-model-spec';
 import { evaluationSummary } from './evaluation-summary';
@@ -577,6 +578,8 @@ export class RecipeRun {
       classNames: [...this.train.classNames],
       meta: { recipe: this.recipe, backbone: this.backboneName },
       ...(this.input !== undefined ? { input: this.input } : {}),
+      // The people it trained on: `face eval` keeps them out of its numbers by default.
+      training: trainingRecordOf(this.train),
     });
   }
 
