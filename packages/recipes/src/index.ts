@@ -68,6 +68,7 @@ export { MINER_KINDS, type MinerKind, type TripletOptions } from './recipes/pk';
 export {
   saveFaceModel,
   loadFaceModel,
+  readFaceModelSpec,
   readableFaceModelDir,
   FACE_MODEL_FILE,
   faceModelSpecFromJson,
@@ -76,22 +77,13 @@ export {
 } from './recipes/face-model';
 export {
   preprocessOf,
-  readFaceModelSpec,
   preprocessSpec,
   DEFAULT_NORMALIZATION,
   type FaceModelSpec,
   type FaceModelInput,
   type Rgb,
-} from './recipes/face-model-spec';
-
-// Evaluation
-export {
-  embedDataset,
-  embedBatch,
-  embeddingRow,
-  cosineSimilarity,
   type TrainingRecord,
-  type DatasetEmbeddings,
+} from './recipes/face-model-spec';
 export {
   trainingRecordOf,
   seenLabels,
@@ -102,6 +94,15 @@ export {
   type EvaluationSplit,
   type SplitImages,
 } from './evaluate/training-split';
+
+// Evaluation
+export {
+  embedDataset,
+  embedBatch,
+  embeddingRow,
+  cosineSimilarity,
+  type DatasetEmbeddings,
+  type EmbedBatchOptions,
   type EmbedOptions,
   type EmbeddingModel,
 } from './evaluate/embed';
@@ -110,7 +111,6 @@ export {
   type ClassificationResult,
   type ClassificationOptions,
 } from './evaluate/classification';
-  type EmbedBatchOptions,
 export {
   evaluateVerification,
   verificationSet,
