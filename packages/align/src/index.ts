@@ -16,3 +16,14 @@ export {
 } from './templates';
 export { alignFaces, alignmentMatrix, warpAffine, warpAffinePixels } from './warp';
 export { alignTransform, type AlignTransformOptions } from './transform';
+export {
+  FaceDetector,
+  DETECTORS,
+  fivePoints,
+  type DetectedFace,
+  type DetectorName,
+  type FaceDetectorOptions,
+  type FaceDetectorWeights,
+} from './detect';
+export { FACE_POLICIES, selectFaces, type FacePolicy } from './policy';
+export { FACE_API_MANIFESTS, type FaceApiModule } from './face-api';
