@@ -3,10 +3,17 @@ import { helpText, parseFlags, UsageError, type Command, type Io } from './args'
 import { demoCommand } from './commands/demo';
 import { embedCommand } from './commands/embed';
 import { evalCommand } from './commands/eval';
+import { galleryCommand } from './commands/gallery';
 import { trainCommand } from './commands/train';
 
 /** The `face` subcommands. */
-export const COMMANDS: readonly Command[] = [trainCommand, evalCommand, embedCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [
+  trainCommand,
+  evalCommand,
+  embedCommand,
+  galleryCommand,
+  demoCommand,
+];
 
 const consoleIo: Io = {
   out: (line) => process.stdout.write(`${line}\n`),

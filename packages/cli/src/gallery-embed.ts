@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { GalleryModel, Template } from '@face/gallery';
+import { embedDataset, embeddingRow } from '@face/recipes';
+import type { BadImagePolicy, OpenedDataset } from './datasets';
+import type { LoadedModel } from './models';
+
+/**
+ * What a gallery records of a model: a SHA-256 of its weights (so a retrained model of the same
+ * architecture is another model) and its embedding size.
+ */
+export function galleryModelOf(model: LoadedModel): GalleryModel {
+  const hash = createHash('sha256');
+  for (const w of model.backbone.getWeights()) {
+    hash.update(w.shape.join('x'));
+    const data = w.dataSync();
+    hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+  const shape = model.backbone.outputs[0].shape;
+  return { fingerprint: `sha256:${hash.digest('hex')}`, dim: shape[shape.length - 1] as number };
+}
+
+/**
+ * Embeds the images `indices` of a dataset `chunk` at a time through @face/recipes'
+ * embedDataset (the preprocessing `face embed` uses), yielding one template per readable image:
+ * a stream a gallery enrols while the next chunk is computed, and that a resume restarts from.
+ */
+export async function* embedTemplates(
+  model: LoadedModel,
+  opened: OpenedDataset,
+  indices: readonly number[],
+  options: { batchSize: number; onBadImage: BadImagePolicy; chunk: number },
+): AsyncGenerator<Template> {
+  const { dataset } = opened;
+  for (let i0 = 0; i0 < indices.length; i0 += options.chunk) {
+    const e = await embedDataset(model.backbone, dataset, {
+      batchSize: options.batchSize,
+      indices: indices.slice(i0, i0 + options.chunk),
+      // Files go through the model's saved preprocessing; synthetic images come at its size.
+      transform: opened.sized ? model.normalization : model.preprocess,
+      onBadImage: options.onBadImage,
+    });
+    for (let r = 0; r < e.count; r++) {
+      const index = e.indices[r];
+      yield {
+        identity: dataset.classNames[dataset.labels[index]],
+        source: dataset.source(index),
+        embedding: embeddingRow(e, r),
+      };
+    }
+  }
+}
