@@ -42,6 +42,8 @@ export interface Command {
 export interface Values {
   [flag: string]: string | boolean | undefined | readonly string[];
   _: readonly string[];
+  /** The command's arguments as given (for messages that repeat the command line). */
+  _argv?: readonly string[];
 }
 
 /** Where a command prints. */
@@ -53,7 +55,7 @@ export interface Io {
 /** Parses `argv` for `command`: unknown flags, missing values and bad choices name the flag. */
 export function parseFlags(command: Command, argv: readonly string[]): Values {
   const options = Object.fromEntries(
-    Object.entries({ ...command.flags, help: HELP_FLAG }).map(([name, f]) => [
+    Object.entries({ ...command.flags, ...COMMON_FLAGS }).map(([name, f]) => [
       name,
       { type: f.type, ...(f.short ? { short: f.short } : {}) },
     ]),
@@ -65,8 +67,15 @@ export function parseFlags(command: Command, argv: readonly string[]): Values {
     const e = err as { code?: string; message: string };
     const flag = /'(-[^' ]+)/.exec(e.message)?.[1];
     const hint = `(see 'face ${command.name} --help')`;
-    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
-      throw new UsageError(`face ${command.name}: unknown flag ${flag ?? e.message} ${hint}`);
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const like = flag?.startsWith('--')
+        ? didYouMean(flag.slice(2).split('=')[0], Object.keys(options))
+        : undefined;
+      const mean = like ? `; did you mean --${like}?` : '';
+      throw new UsageError(
+        `face ${command.name}: unknown flag ${flag ?? e.message}${mean} ${hint}`,
+      );
+    }
     if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
       throw new UsageError(
         `face ${command.name}: flag ${flag ?? ''} ${describeProblem(e.message)} ${hint}`,
@@ -77,13 +86,18 @@ export function parseFlags(command: Command, argv: readonly string[]): Values {
   for (const [name, f] of Object.entries(command.flags)) {
     const v = (parsed.values as Record<string, string | boolean | undefined>)[name] ?? f.default;
     const choices = flagChoices(f);
-    if (v !== undefined && choices && !choices.includes(String(v)))
+    if (v !== undefined && choices && !choices.includes(String(v))) {
+      const like = didYouMean(String(v), choices);
       throw new UsageError(
-        `face ${command.name}: flag --${name} must be one of ${choices.join(', ')}, got '${String(v)}'`,
+        `face ${command.name}: flag --${name} must be one of ${choices.join(', ')}, got '${String(v)}'${like ? ` (did you mean '${like}'?)` : ''}`,
       );
+    }
     values[name] = v;
   }
-  values.help = (parsed.values as Record<string, boolean | undefined>).help ?? false;
+  const given = parsed.values as Record<string, boolean | undefined>;
+  values.help = given.help ?? false;
+  values.version = given.version ?? false;
+  values._argv = [...argv];
   return values;
 }
 
@@ -94,11 +108,49 @@ function describeProblem(message: string): string {
   return message;
 }
 
-const HELP_FLAG: Flag = { type: 'boolean', description: 'show this help', short: 'h' };
+const COMMON_FLAGS: Record<string, Flag> = {
+  help: { type: 'boolean', description: 'show this help', short: 'h' },
+  version: { type: 'boolean', description: "print face's version" },
+};
+
+/**
+ * Restricted Damerau-Levenshtein distance (insertions, deletions, substitutions and swaps of
+ * neighbours, each 1): `--epcohs` is one swap from `--epochs`.
+ */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.length][b.length];
+}
+
+/**
+ * The candidate a misspelt `word` most likely meant: the nearest by {@link editDistance}, within
+ * a third of the word's length (at least 1, at most 3), else a unique candidate it starts; ties
+ * give nothing rather than a guess.
+ */
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  const limit = Math.min(3, Math.max(1, Math.floor(w.length / 3)));
+  const scored = candidates
+    .map((c) => ({ c, d: editDistance(w, c.toLowerCase()) }))
+    .filter((x) => x.d <= limit)
+    .sort((x, y) => x.d - y.d);
+  if (scored.length && (scored.length === 1 || scored[0].d < scored[1].d)) return scored[0].c;
+  const prefixed = w.length >= 3 ? candidates.filter((c) => c.startsWith(w)) : [];
+  return prefixed.length === 1 ? prefixed[0] : undefined;
+}
 
 /** The help text of a command, from its flag table. */
 export function helpText(command: Command): string {
-  const rows = Object.entries({ ...command.flags, help: HELP_FLAG }).map(([name, f]) => {
+  const rows = Object.entries({ ...command.flags, ...COMMON_FLAGS }).map(([name, f]) => {
     const left = `${f.short ? `-${f.short}, ` : '    '}--${name}${f.type === 'string' ? ` <${f.value ?? 'value'}>` : ''}`;
     const choices = flagChoices(f);
     const extra = [

@@ -1,5 +1,6 @@
 import { FaceError } from '@face/core';
-import { helpText, parseFlags, UsageError, type Command, type Io } from './args';
+import packageJson from '../package.json';
+import { didYouMean, helpText, parseFlags, UsageError, type Command, type Io } from './args';
 import { demoCommand } from './commands/demo';
 import { embedCommand } from './commands/embed';
 import { evalCommand } from './commands/eval';
@@ -14,6 +15,9 @@ export const COMMANDS: readonly Command[] = [
   galleryCommand,
   demoCommand,
 ];
+
+/** The `face` version, from @face/cli's package.json. */
+export const VERSION: string = packageJson.version;
 
 const consoleIo: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -98,10 +102,16 @@ export async function main(argv: readonly string[], io: Io = consoleIo): Promise
     io.out(overview());
     return first === undefined ? 2 : 0;
   }
+  if (first === '--version') {
+    io.out(`face ${VERSION}`);
+    return 0;
+  }
   const command = COMMANDS.find((c) => c.name === first);
   if (!command) {
+    const names = COMMANDS.map((c) => c.name);
+    const like = didYouMean(first, names);
     io.err(
-      `face: unknown command '${first}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})`,
+      `face: unknown command '${first}'${like ? `; did you mean '${like}'?` : ''} (commands: ${names.join(', ')})`,
     );
     return 2;
   }
@@ -109,6 +119,10 @@ export async function main(argv: readonly string[], io: Io = consoleIo): Promise
     const values = parseFlags(command, rest);
     if (values.help) {
       io.out(helpText(command));
+      return 0;
+    }
+    if (values.version) {
+      io.out(`face ${VERSION}`);
       return 0;
     }
     return await command.run(values, io);

@@ -24,6 +24,7 @@ import {
   type TrainingSplits,
 } from '@face/recipes';
 import { isInteractive, type FitResult } from '@face/train';
+import { interruptOnSignals, STOP_SIGNALS, type Interruption } from '../interrupt';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
 import { BACKBONES, buildBackbone, type BackboneName, type BuiltBackbone } from '../backbones';
 import {
@@ -48,6 +49,16 @@ import {
   splitLine,
   syntheticOptions,
 } from './common';
+import {
+  checkScheduleChange,
+  currentPhase,
+  positionText,
+  refuseExistingRun,
+  resumeCommand,
+  scheduleChanges,
+  scheduleRecord,
+  type Phase,
+} from './train-resume';
 
 export const RECIPES = ['classification', 'joint', 'sequential', 'metric'] as const;
 
@@ -189,7 +200,13 @@ export const trainCommand: Command = {
     },
     resume: {
       type: 'boolean',
-      description: 'continue the run in --out from its latest checkpoint',
+      description:
+        'continue the run in --out from its latest checkpoint (Ctrl-C saves one and prints this command)',
+    },
+    'allow-schedule-change': {
+      type: 'boolean',
+      description:
+        'with --resume: accept other --epochs/--schedule/--lr/--warmup-epochs than the run had (the learning rate jumps to the new schedule)',
     },
     'trainable-from': {
       type: 'string',
@@ -219,6 +236,28 @@ async function train(v: Values, io: Io): Promise<number> {
   const log = s.quiet ? () => {} : io.out;
   // --resume never starts over: a missing folder is refused before anything is built (or created).
   if (s.resume && !existsSync(s.out)) throw nothingToResume(s.out);
+  // Ctrl-C or SIGTERM: finish the update, checkpoint, print the --resume line; twice: quit now.
+  const interruption = interruptOnSignals({
+    onFirst: (sig) =>
+      io.err(
+        `face train: ${sig}: stopping after this update to save a checkpoint (${sig === 'SIGINT' ? 'Ctrl-C' : 'send it'} again to quit at once)`,
+      ),
+    onSecond: (sig) => io.err(`face train: ${sig} again: quitting now`),
+  });
+  try {
+    return await trainWith(s, v, io, log, interruption);
+  } finally {
+    interruption.dispose();
+  }
+}
+
+async function trainWith(
+  s: TrainSettings,
+  v: Values,
+  io: Io,
+  log: (line: string) => void,
+  interruption: Interruption,
+): Promise<number> {
   await backendFromFlags(name, v, { out: log, err: io.err });
   const backbone = await buildBackbone(s.backbone.name, s.backbone.options);
   try {
@@ -233,9 +272,15 @@ async function train(v: Values, io: Io): Promise<number> {
     log(
       `model: ${backbone.name} (${backbone.model.countParams().toLocaleString('en-US')} parameters, ${backbone.imageSize} px)`,
     );
-    const run = startRecipe(s, backbone, splits, recipeOptions(s, backbone, opened, splits, io));
+    const schedule = scheduleRecord(s.scheduleFlags);
+    const options = recipeOptions(s, backbone, opened, splits, io);
+    const run = startRecipe(s, backbone, splits, {
+      ...options,
+      signal: interruption.signal,
+      callbacks: [...(options.callbacks ?? []), schedule],
+    });
     try {
-      return await fitAndReport(s, run, opened, io, log);
+      return await fitAndReport(s, run, opened, io, log, { interruption, schedule });
     } finally {
       run.dispose();
     }
@@ -281,6 +326,8 @@ function readTrainFlags(v: Values) {
     checkpointEvery: int('checkpoint-every')!,
     onBadImage: stringFlag(name, v, 'on-bad-image') as BadImagePolicy,
     resume: !!v.resume,
+    allowScheduleChange: !!v['allow-schedule-change'],
+    argv: v._argv ?? [],
     quiet: !!v.quiet,
     synthetic: syntheticOptions(name, v),
     backbone: {
@@ -294,6 +341,8 @@ function readTrainFlags(v: Values) {
       },
     },
   };
+  if (s.allowScheduleChange && !s.resume)
+    throw new UsageError(`face ${name}: flag --allow-schedule-change only applies with --resume`);
   if (recipe !== 'sequential' && s.classificationEpochs !== undefined)
     throw new UsageError(
       `face ${name}: flag --classification-epochs only applies to --recipe sequential`,
@@ -302,7 +351,16 @@ function readTrainFlags(v: Values) {
     throw new UsageError(
       `face ${name}: flag --head does not apply to --recipe metric (it trains no classifier)`,
     );
-  return s;
+  return {
+    ...s,
+    scheduleFlags: {
+      epochs: s.epochs,
+      'classification-epochs': s.classificationEpochs ?? null,
+      schedule: s.schedule,
+      'warmup-epochs': s.warmupEpochs,
+      lr: s.lr ?? null,
+    },
+  };
 }
 
 type TrainSettings = ReturnType<typeof readTrainFlags>;
@@ -382,8 +440,10 @@ function progressLines(io: Io): RecipeOptions['progress'] {
 /** A recipe's run as the command drives it (the sequential recipe: its two phases as one). */
 interface TrainingRun {
   fit(): Promise<FitResult[]>;
-  /** The checkpoints found, and whether there was any (the sequential recipe: one per phase). */
-  resume(): Promise<{ info: unknown; found: boolean }>;
+  /** Whether a checkpoint was found (the sequential recipe: in either phase). */
+  resume(): Promise<boolean>;
+  /** The recipe's runs in order: one, or the sequential recipe's phases. */
+  phases: readonly Phase[];
   dispose(): void;
 }
 
@@ -418,10 +478,8 @@ function startRecipe(
           });
   return {
     fit: async () => [await run.fit()],
-    resume: async () => {
-      const info = await run.resume();
-      return { info, found: info !== null };
-    },
+    resume: async () => (await run.resume()) !== null,
+    phases: [{ label: '', run }],
     dispose: () => run.dispose(),
   };
 }
@@ -459,10 +517,30 @@ function sequentialRun(
     fit: async () => Object.values(await run.fit()).filter((r): r is FitResult => r !== null),
     resume: async () => {
       const info = await run.resume();
-      return { info, found: info.phase1 !== null || info.phase2 !== null };
+      return info.phase1 !== null || info.phase2 !== null;
     },
+    phases: [
+      ...(run.phase1 ? [{ label: 'phase 1 (softmax)', run: run.phase1 }] : []),
+      { label: 'phase 2 (margin)', run: run.phase2 },
+    ],
     dispose: () => run.dispose(),
   };
+}
+
+/**
+ * After a stop by SIGINT/SIGTERM: where it stopped, the checkpoint, and the exact command that
+ * continues the run; exit 130 (SIGINT) or 143 (SIGTERM).
+ */
+function interrupted(s: TrainSettings, run: TrainingRun, io: Io, interruption: Interruption) {
+  const phase = currentPhase(run.phases);
+  const code = STOP_SIGNALS[interruption.received ?? 'SIGINT'];
+  if (phase.run.trainer.step === 0) {
+    io.err('face train: stopped before the first update: nothing to resume; nothing was saved');
+    return code;
+  }
+  io.err(`face train: stopped at ${positionText(phase)}; checkpoint saved. To continue:`);
+  io.err(`  ${resumeCommand(s.argv)}`);
+  return code;
 }
 
 /** Resumes if asked, trains, and prints the summary; the exit code. */
@@ -472,17 +550,24 @@ async function fitAndReport(
   opened: OpenedDataset,
   io: Io,
   log: (line: string) => void,
+  {
+    interruption,
+    schedule,
+  }: { interruption: Interruption; schedule: ReturnType<typeof scheduleRecord> },
 ): Promise<number> {
   if (s.resume) {
-    const { info, found } = await run.resume();
     // An empty folder, or one with logs or a model but no checkpoint: never a silent fresh start.
-    if (!found) throw nothingToResume(s.out);
-    log(
-      `resume: ${JSON.stringify(info, (key, value) => (key === 'fingerprint' || key === 'metrics' ? undefined : value))}`,
-    );
-  }
+    if (!(await run.resume())) throw nothingToResume(s.out);
+    const where = positionText(currentPhase(run.phases));
+    const changes = scheduleChanges(schedule.saved, s.scheduleFlags);
+    const step = `step ${currentPhase(run.phases).run.trainer.step}`;
+    const changed = checkScheduleChange(changes, s.allowScheduleChange, step);
+    log(`resumed from ${where}`);
+    if (changed) io.err(`face train: ${changed}`);
+  } else await refuseExistingRun(run.phases, s.out, s.argv);
   const t0 = Date.now();
   const results = await run.fit();
+  if (run.phases.some((p) => p.run.interrupted)) return interrupted(s, run, io, interruption);
   const last = results.at(-1)?.history.at(-1);
   const stop = results.find((r) => r.stopReason)?.stopReason;
   // Listing problems and every image training or validation could not decode, counted once.

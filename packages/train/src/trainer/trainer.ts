@@ -322,7 +322,14 @@ export class Trainer<B> implements TrainerHandle {
     this.running = true;
     this.wasInterrupted = false;
     try {
-      const aborted = () => signal?.aborted === true;
+      // A step on a CPU backend may never leave the microtask queue, so a signal handler (Ctrl-C)
+      // would only run after training: with a signal, each check first yields to the event loop.
+      const aborted = signal
+        ? async () => {
+            await yieldToEventLoop();
+            return signal.aborted;
+          }
+        : async () => false;
       return await this.run(data, epochs, aborted, interruptCheckpoint);
     } finally {
       this.running = false;
@@ -333,7 +340,7 @@ export class Trainer<B> implements TrainerHandle {
   private async run(
     data: ResumableBatchSource<B> | EpochBatches<B>,
     epochs: number,
-    aborted: () => boolean,
+    aborted: () => Promise<boolean>,
     interruptCheckpoint: CheckpointManager | undefined,
   ): Promise<FitResult> {
     const source: ResumableBatchSource<B> = isResumableSource<B>(data)
@@ -355,8 +362,8 @@ export class Trainer<B> implements TrainerHandle {
     }
     await this.each((cb) => cb.onTrainBegin?.(this));
     // An abort is checked between updates only: the update in progress always completes.
-    const halt = () => (this.wasInterrupted ||= aborted());
-    while (!this.stop && this.pos.epoch < epochs && !halt()) {
+    const halt = async () => (this.wasInterrupted ||= await aborted());
+    while (!this.stop && this.pos.epoch < epochs && !(await halt())) {
       const epoch = this.pos.epoch;
       this.perEpoch = source.batchesPerEpoch?.(epoch);
       await this.each((cb) => cb.onEpochBegin?.(epoch, this));
@@ -368,7 +375,7 @@ export class Trainer<B> implements TrainerHandle {
           if (this.disposeBatches) tf.dispose(batch as tf.TensorContainer);
         }
         if (logs) await this.each((cb) => cb.onBatchEnd?.(logs, this));
-        if (this.stop || halt()) break;
+        if (this.stop || (await halt())) break;
       }
       // A stop inside the epoch (NaN guard, a callback, an abort) skips its end: no evaluation,
       // no checkpoint; an abort leaves the position mid-epoch, where a checkpoint resumes.
@@ -594,6 +601,14 @@ export class Trainer<B> implements TrainerHandle {
     }
     return info;
   }
+}
+
+/** Resolves after pending I/O callbacks (signals among them) have run. */
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => unknown };
+  return new Promise((resolve) =>
+    g.setImmediate ? g.setImmediate(resolve) : setTimeout(resolve, 0),
+  );
 }
 
 function isAbortSignal(x: unknown): x is AbortSignal {
