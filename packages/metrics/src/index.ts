@@ -59,3 +59,5 @@ export {
   type ReportJson,
 } from './report/report';
 export { type RocPoint, type ScoreHistogram } from './report/plot-data';
+export { rocComparison, type ComparedModel, type RocComparison } from './report/compare';
+export { PlottingUnavailableError } from './report/render';

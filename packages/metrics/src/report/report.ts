@@ -33,6 +33,10 @@ export interface ReportInput {
     folds?: number;
     /** Histogram bins (default 50). */
     bins?: number;
+    /** What the scores are, the histogram's axis title (default "score"; e.g. "cosine similarity"). */
+    scoreName?: string;
+    /** The decision threshold drawn on the histogram (default: the EER threshold). */
+    threshold?: number;
   };
   /** 1:N identification: ranked matches of each query (see `searchGallery`). */
   identification?: {
@@ -86,7 +90,8 @@ export interface EvaluationReport {
 /**
  * One call from scores and labels to a JSON report and its SVG plots: ROC on a log-FAR axis and
  * genuine/impostor histograms for verification, the CMC curve for identification. Plots are
- * drawn with Vega-Lite, loaded on first use.
+ * drawn with Vega-Lite, an optional peer loaded on first use: without it this throws
+ * `PlottingUnavailableError` (the metrics alone need no plotting stack).
  */
 export async function evaluationReport(input: ReportInput): Promise<EvaluationReport> {
   const fn = 'evaluationReport';
@@ -103,20 +108,39 @@ export async function evaluationReport(input: ReportInput): Promise<EvaluationRe
   const specs: EvaluationReport['specs'] = {};
 
   if (input.verification) {
-    const { scores, labels, far = DEFAULT_FAR_TARGETS, folds = 10, bins = 50 } = input.verification;
+    const {
+      scores,
+      labels,
+      far = DEFAULT_FAR_TARGETS,
+      folds = 10,
+      bins = 50,
+      scoreName = 'score',
+      threshold,
+    } = input.verification;
     const targets = checkFarTargets(fn, far);
     const split = splitByLabel(fn, scores, labels);
     const counts = binaryCounts(split);
     const roc = logFarPoints(rocFromCounts(counts, true));
     const histogram = scoreHistogram(split, bins);
+    const metrics = metricsFromCounts(split, counts, targets);
     json.verification = {
-      ...metricsFromCounts(split, counts, targets),
+      ...metrics,
       ...(scores.length >= folds ? { kFold: kFoldAccuracy(scores, labels, { folds }) } : {}),
       roc,
       histogram,
     };
     specs.roc = rocSpec(roc, `${title}: ROC`);
-    specs.histogram = histogramSpec(histogram, `${title}: genuine and impostor scores`);
+    const mark =
+      threshold === undefined
+        ? {
+            value: metrics.eer.threshold,
+            label: `EER threshold ${metrics.eer.threshold.toFixed(3)}`,
+          }
+        : { value: threshold, label: `threshold ${threshold.toFixed(3)}` };
+    specs.histogram = histogramSpec(histogram, `${title}: genuine and impostor scores`, {
+      scoreName,
+      threshold: mark,
+    });
   }
 
   if (input.identification) {
@@ -163,7 +187,7 @@ export async function evaluationReport(input: ReportInput): Promise<EvaluationRe
   const svg: EvaluationReport['svg'] = {};
   for (const key of ['roc', 'histogram', 'cmc'] as const) {
     const spec = specs[key];
-    if (spec) svg[key] = await renderSvg(spec);
+    if (spec) svg[key] = await renderSvg(spec, fn);
   }
   return { json, svg, specs };
 }
