@@ -117,14 +117,19 @@ export function checkScheduleChange(
 ): string | null {
   if (!changes.length) return null;
   const list = changes.map((c) => `${c.flag} ${c.was} -> ${c.now}`).join(', ');
-  const original = changes
-    .map((c) => (c.was === 'default' ? `without ${c.flag}` : `${c.flag} ${c.was}`))
-    .join(', ');
+  const set = changes.filter((c) => c.was !== 'default').map((c) => `${c.flag} ${c.was}`);
+  const unset = changes.filter((c) => c.was === 'default').map((c) => c.flag);
+  const original = [
+    set.length ? `with ${set.join(' ')}` : '',
+    unset.length ? `without ${unset.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
   if (!allowed)
     throw new UsageError(
       `face train: --resume with ${list} changes the run's learning-rate schedule: from ${where} ` +
         'the rate would jump to the new curve instead of finishing the planned one. To finish the ' +
-        `run as planned, resume with ${original}; to continue on the new schedule, add --allow-schedule-change.`,
+        `run as planned, resume ${original}; to continue on the new schedule, add --allow-schedule-change.`,
     );
   return `schedule changed (${list}): from ${where} on, the learning rate follows the new schedule`;
 }
