@@ -9,6 +9,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execFileSync } from 'node:child_process';
+import { clearInterval, setInterval } from 'node:timers';
 import { Rng } from '../packages/core/dist/index.js';
 import { openGallery } from '../packages/gallery/dist/index.js';
 
