@@ -8,13 +8,33 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function ticks(lo: number, hi: number, n = 5): number[] {
-  const step = (hi - lo) / (n - 1);
-  return Array.from({ length: n }, (_, i) => lo + i * step);
+/**
+ * Ticks on round values covering [lo, hi]: the smallest step of 1, 2, 2.5 or 5 times a power of
+ * ten that needs at most `n + 2` ticks, the first at or below lo and the last at or above hi (the
+ * axis is widened to them).
+ */
+export function niceTicks(lo: number, hi: number, n = 5): number[] {
+  const power = Math.pow(10, Math.floor(Math.log10((hi - lo) / Math.max(1, n - 1))));
+  const span = (step: number) => [Math.floor(lo / step + 1e-9), Math.ceil(hi / step - 1e-9)];
+  const steps = [0.1, 1, 10].flatMap((p) => [1, 2, 2.5, 5].map((m) => m * p * power));
+  const step =
+    steps.find((st) => {
+      const [a, b] = span(st);
+      return b - a + 1 <= n + 2;
+    }) ?? 100 * power;
+  const [first, last] = span(step);
+  // Multiples of the step, rounded so 0.1 * 3 prints as 0.3, not 0.30000000000000004.
+  const digits = Math.max(0, -Math.floor(Math.log10(step)) + 2);
+  return Array.from({ length: last - first + 1 }, (_, i) => +((first + i) * step).toFixed(digits));
 }
 
-const label = (v: number) =>
-  Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3);
+/** A tick label with as many decimals as the ticks' step has (0.25 -> 2, 0.5 -> 1, 2 -> 0). */
+function label(v: number, step: number): string {
+  let digits = 0;
+  while (digits < 6 && Math.abs(Math.round(step * 10 ** digits) - step * 10 ** digits) > 1e-6)
+    digits++;
+  return v.toFixed(digits);
+}
 
 /** One panel: axes, grid, lines with dots, a legend. */
 function panel(
@@ -42,16 +62,19 @@ function panel(
   const [xMin, xMax] = [Math.min(...xs), Math.max(...xs, Math.min(...xs) + 1)];
   let [yMin, yMax] = yRange ?? [Math.min(...all.map((p) => p.y)), Math.max(...all.map((p) => p.y))];
   if (yMax - yMin < 1e-9) [yMin, yMax] = [yMin - 0.5, yMax + 0.5];
+  const yTicks = niceTicks(yMin, yMax);
+  [yMin, yMax] = [yTicks[0], yTicks[yTicks.length - 1]];
+  const yStep = yTicks.length > 1 ? yTicks[1] - yTicks[0] : 1;
   const px = (x: number) => left + ((x - xMin) / (xMax - xMin)) * (right - left);
   const py = (y: number) => bottom - ((y - yMin) / (yMax - yMin)) * (bottom - top);
   const parts: string[] = [
     `<text x="${(left + right) / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`,
     `<text x="${(left + right) / 2}" y="${height - 8}" text-anchor="middle" font-size="12">${esc(xLabel)}</text>`,
   ];
-  for (const t of ticks(yMin, yMax)) {
+  for (const t of yTicks) {
     parts.push(`<line x1="${left}" x2="${right}" y1="${py(t)}" y2="${py(t)}" stroke="#ddd"/>`);
     parts.push(
-      `<text x="${left - 6}" y="${py(t) + 4}" text-anchor="end" font-size="11">${label(t)}</text>`,
+      `<text x="${left - 6}" y="${py(t) + 4}" text-anchor="end" font-size="11">${label(t, yStep)}</text>`,
     );
   }
   const xStep = Math.max(1, Math.ceil((xMax - xMin) / 6));

@@ -1,7 +1,14 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { writeFilesAtomic } from '@face/core';
-import { evaluationReport, type ReportInput, type ReportJson } from '@face/metrics';
+import {
+  DEFAULT_OPEN_SET_FAR,
+  evaluationReport,
+  rocComparison,
+  type ComparedModel,
+  type ReportInput,
+  type ReportJson,
+} from '@face/metrics';
 import { UsageError } from './args';
 
 /** Files a command left out, as report.json lists them. */
@@ -20,7 +27,11 @@ export async function writeReport(
   skipped?: readonly { path: string; reason: string }[],
 ): Promise<ReportJson & { skipped?: SkippedFiles }> {
   mkdirSync(dir, { recursive: true });
-  const { json: metrics, svg } = await evaluationReport(input);
+  // The face commands score pairs by the cosine similarity of their embeddings: say so on the axis.
+  const named: ReportInput = input.verification
+    ? { ...input, verification: { scoreName: 'cosine similarity', ...input.verification } }
+    : input;
+  const { json: metrics, svg } = await evaluationReport(named);
   const json = skipped
     ? { ...metrics, skipped: { count: skipped.length, files: [...skipped] } }
     : metrics;
@@ -32,6 +43,19 @@ export async function writeReport(
       .map(([name, text]) => ({ path: join(dir, `${name}.svg`), data: text as string })),
   ]);
   return json;
+}
+
+/**
+ * Writes one SVG with every model's ROC on a log-FAR axis (AUC and EER in the legend, TAR marked
+ * at FAR 1e-3, 1e-2, 1e-1), the plot people compare models by.
+ */
+export async function writeRocComparison(
+  path: string,
+  models: readonly ComparedModel[],
+  title = 'Verification ROC',
+): Promise<void> {
+  const { svg } = await rocComparison(models, { title, far: DEFAULT_OPEN_SET_FAR });
+  await writeFilesAtomic([{ path, data: svg }]);
 }
 
 /** `path` with symlinks resolved as far as it exists (the rest appended as given). */

@@ -21,12 +21,13 @@ import {
   type SequentialRun,
   type TrainingSplits,
 } from '@face/recipes';
+import type { ComparedModel } from '@face/metrics';
 import type { EpochLogs, FitResult } from '@face/train';
 import { numberFlag, stringFlag, type Command, type Io, type Values } from '../args';
 import { BACKBONES, buildBackbone, type BackboneName, type BuiltBackbone } from '../backbones';
 import { selectBackend, type BackendChoice } from '../backend';
 import { trainingCurvesSvg, type Series } from '../curves';
-import { table, writeReport } from '../report';
+import { table, writeReport, writeRocComparison } from '../report';
 import { BACKEND_FLAG, THREADS_FLAG, fmt, noPositionals } from './common';
 
 /** Sizes and settings of the demo; every field has a default tuned for its time budget. */
@@ -91,6 +92,13 @@ export interface DemoResult {
 }
 
 const FAR = [0.01, 0.1];
+
+/** The models' names in the comparison plot, as in the table's header. */
+const MODEL_LABELS: Record<string, string> = {
+  untrained: 'untrained',
+  recipe1: 'recipe 1 (softmax)',
+  recipe3: 'recipe 3 (+ ArcFace)',
+};
 
 /** Defaults per backend: the pure-JS cpu backend gets a network and data ~20x smaller. */
 function defaults(
@@ -171,12 +179,19 @@ export async function runDemo(
     mkdirSync(out, { recursive: true });
     const run = demoRecipe(d, built, sets, out, options.progress === false ? false : io);
     try {
+      const compared: ComparedModel[] = [];
       const trained = await trainAndMeasure(
         run,
-        (head, what) => measure(built, sets, head, join(out, what), what),
+        async (head, what) => {
+          const measured = await measure(built, sets, head, join(out, what), what);
+          const pairs = measured.summary.report.verification;
+          if (pairs) compared.push({ name: MODEL_LABELS[what] ?? what, ...pairs });
+          return measured;
+        },
         io,
       );
       writeFileSync(join(out, 'training-curves.svg'), curves(trained.history));
+      await writeRocComparison(join(out, 'roc.svg'), compared, 'Verification on people never seen');
       const seconds = (Date.now() - started) / 1000;
       const result: DemoResult = { out, backend, seconds, ...trained };
       writeFileSync(
@@ -189,7 +204,7 @@ export async function runDemo(
       const { recipe1, recipe3 } = result.trainingSeconds;
       io.out(
         `done in ${seconds.toFixed(0)} s (training ${recipe1.toFixed(0)} s + ${recipe3.toFixed(0)} s on ${backend}); ` +
-          `report: ${join(out, 'report.json')}, plots: ${join(out, '{untrained,recipe1,recipe3}/*.svg')}, ${join(out, 'training-curves.svg')}`,
+          `report: ${join(out, 'report.json')}, plots: ${join(out, 'roc.svg')} (the three models), ${join(out, '{untrained,recipe1,recipe3}/*.svg')}, ${join(out, 'training-curves.svg')}`,
       );
       return result;
     } finally {
@@ -366,7 +381,7 @@ function comparisonTable(models: Record<'untrained' | 'recipe1' | 'recipe3', Mea
   const summaries = Object.values(models).map((m) => m.summary);
   const labelOf = (key: string) => summaries[0].rows.find((r) => r.key === key)?.label ?? key;
   return table([
-    ['', 'untrained', 'recipe 1 (softmax)', 'recipe 3 (+ ArcFace)'],
+    ['', MODEL_LABELS.untrained, MODEL_LABELS.recipe1, MODEL_LABELS.recipe3],
     ...TABLE_ROWS.map(([key, label]) => [
       label ?? labelOf(key),
       ...summaries.map((s) => fmt(s.metrics[key])),

@@ -128,11 +128,14 @@ export function rocComparisonSpec(
     type: 'nominal' as const,
     title: null,
     scale: { domain: labels, range: PALETTE.slice(0, Math.max(1, labels.length)) },
+    // Top left: on a log-FAR axis the curves rise to the right, so that corner stays empty.
     legend: {
-      orient: 'bottom-right' as const,
+      orient: 'top-left' as const,
       labelLimit: 420,
       symbolStrokeWidth: 3,
       fillColor: 'white',
+      strokeColor: '#ccc',
+      padding: 6,
     },
   };
   const y = {
@@ -156,12 +159,13 @@ export function rocComparisonSpec(
         data: { values: targets.map((t) => ({ far: t.far, label: t.label })) },
         mark: {
           type: 'text',
-          angle: 270,
-          align: 'right',
+          align: 'left',
           baseline: 'bottom',
-          dx: -4,
-          dy: -3,
-          y: 0,
+          dx: 4,
+          dy: -4,
+          y: 360,
+          fontSize: 11,
+          color: '#555',
         },
         encoding: { x, text: { field: 'label' } },
       },
