@@ -43,16 +43,42 @@ const fmt = (v: number) =>
       ? v.toFixed(4)
       : v.toExponential(2);
 
-function summary(logs: EpochLogs | Record<string, number>, skip: string[]): string {
-  return Object.entries(logs)
-    .filter(([k]) => !skip.includes(k))
-    .map(([k, v]) => `${k} ${fmt(v)}`)
-    .join('  ');
+/** `m:ss`, or `h:mm:ss` from an hour. */
+export function clock(seconds: number): string {
+  const t = Math.max(0, Math.round(seconds));
+  const [h, m, sec] = [Math.floor(t / 3600), Math.floor((t % 3600) / 60), t % 60];
+  const mm = h ? String(m).padStart(2, '0') : String(m);
+  return `${h ? `${h}:` : ''}${mm}:${String(sec).padStart(2, '0')}`;
 }
 
 /**
- * A progress bar: `epoch 2/10 [=====>    ] 34/100 loss 0.4123 lr 1.00e-3 12.1 it/s`, redrawn in place
- * on a TTY and finished with the epoch's logs; in `'lines'` mode only the epoch lines.
+ * `fields` joined by two spaces into lines of at most `width` columns (a field longer than that
+ * gets a line of its own); lines after the first are indented, so an epoch's summary reads as one
+ * block on an 80-column terminal instead of wrapping mid-number. The logs keep every digit.
+ */
+export function wrapFields(fields: readonly string[], width: number, indent = '  '): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const f of fields) {
+    if (line && line.length + 2 + f.length > width) {
+      lines.push(line);
+      line = indent + f;
+    } else line = line ? `${line}  ${f}` : f;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
+const hasEvaluation = (trainer: unknown) =>
+  ((trainer as { callbacks?: readonly { name?: string }[] }).callbacks ?? []).some(
+    (cb) => cb.name === 'evaluation',
+  );
+
+/**
+ * A progress bar: `epoch 2/10 [=====>    ] 34/100  loss 0.4123  lr 1.00e-3  12.1 it/s  ETA 2:31`,
+ * redrawn in place on a TTY (the ETA is of the whole run, the time epoch ends took included),
+ * `validating...` while an evaluation runs at an epoch's end, then the epoch's logs in lines of
+ * at most `columns` (80 off a TTY); in `'lines'` mode only the epoch lines.
  */
 export function progressBar({
   stream = defaultStream(),
@@ -65,6 +91,16 @@ export function progressBar({
   let started = 0;
   let lastDraw = 0;
   let firstBatch = 0;
+  /** Seconds the last epoch end took (evaluation, checkpoint), for the ETA. */
+  let endSeconds = 0;
+  let endStarted = 0;
+  let ticker: ReturnType<typeof setInterval> | null = null;
+  const cols = () => stream?.columns ?? 80;
+  const draw = (text: string) => stream?.write(`\r${text.slice(0, cols() - 1)}\x1b[K`);
+  const stopTicker = () => {
+    if (ticker !== null) clearInterval(ticker);
+    ticker = null;
+  };
   const head = (epoch: number) => `epoch ${epoch + 1}${epochs ? `/${epochs}` : ''}`;
   return {
     name: 'progressBar',
@@ -87,17 +123,46 @@ export function progressBar({
         ? `[${'='.repeat(filled)}${filled < width ? '>' : ''}${' '.repeat(Math.max(0, width - filled - 1))}] `
         : '';
       const rate = (done - firstBatch) / Math.max(1e-3, (now - started) / 1000);
-      const text = `${head(logs.epoch)} ${bar}${done}${total ? `/${total}` : ''}  loss ${fmt(logs.loss)}  lr ${fmt(logs.lr)}  ${rate.toFixed(1)} it/s`;
-      const cols = stream.columns ?? 100;
-      stream.write(`\r${text.slice(0, cols - 1)}\x1b[K`);
+      let eta = '';
+      if (total && rate > 0) {
+        const epochsLeft = epochs ? Math.max(0, epochs - logs.epoch - 1) : 0;
+        const seconds = (total - done + epochsLeft * total) / rate + (epochsLeft + 1) * endSeconds;
+        eta = `  ETA ${clock(seconds)}`;
+      }
+      const text = `${head(logs.epoch)} ${bar}${done}${total ? `/${total}` : ''}  loss ${fmt(logs.loss)}  lr ${fmt(logs.lr)}  ${rate.toFixed(1)} it/s${eta}`;
+      draw(text);
+      if (done !== total) return;
+      endStarted = now;
+      if (!hasEvaluation(trainer)) return;
+      // Evaluation shows no bar of its own: say what runs, and for how long (when it yields).
+      const say = () =>
+        draw(
+          `${head(logs.epoch)} validating... ${clock((Date.now() - endStarted) / 1000)}` +
+            (endSeconds ? ` (last ${clock(endSeconds)})` : ''),
+        );
+      say();
+      stopTicker();
+      ticker = setInterval(say, 1000);
+      (ticker as { unref?: () => void }).unref?.();
     },
     onEpochEnd(logs) {
+      stopTicker();
+      if (endStarted) endSeconds = (Date.now() - endStarted) / 1000;
+      endStarted = 0;
       if (effective === 'silent' || !stream) return;
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       const prefix = effective === 'bar' ? '\r\x1b[K' : '';
-      stream.write(`${prefix}${head(logs.epoch)}  ${summary(logs, ['epoch'])}  (${seconds}s)\n`);
+      const fields = [
+        head(logs.epoch),
+        ...Object.entries(logs)
+          .filter(([k]) => k !== 'epoch')
+          .map(([k, v]) => `${k} ${fmt(v)}`),
+        `(${seconds}s)`,
+      ];
+      stream.write(`${prefix}${wrapFields(fields, cols())}\n`);
     },
     onTrainEnd(result) {
+      stopTicker();
       if (effective === 'silent' || !stream || !result.stopReason) return;
       stream.write(`stopped: ${result.stopReason.message}\n`);
     },
