@@ -27,3 +27,11 @@ export {
 } from './detect';
 export { FACE_POLICIES, selectFaces, type FacePolicy } from './policy';
 export { FACE_API_MANIFESTS, type FaceApiModule } from './face-api';
+export {
+  alignImage,
+  alignedDataset,
+  NoFaceError,
+  DATASET_POLICIES,
+  type AlignOptions,
+  type AlignedImage,
+} from './dataset';

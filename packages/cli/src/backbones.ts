@@ -16,6 +16,7 @@ import {
 import '@face/pretrained';
 import { normalize, type Transform } from '@face/data';
 import { UsageError } from './args';
+import { findFaceApiModels } from './face-api';
 
 export { convnetTiny } from '@face/layers';
 export type { BackboneName };
@@ -70,8 +71,13 @@ export async function buildBackbone(
   if (o.imageSize !== undefined) options.inputSize = o.imageSize;
   if (o.embeddingSize !== undefined) options.embeddingSize = o.embeddingSize;
   if (o.trainableFrom !== undefined) options.trainableFrom = o.trainableFrom;
-  // --weights is ignored by backbones built from scratch.
+  // --weights is ignored by backbones built from scratch. Without it, face-api's weights are
+  // looked for from the working directory, then from the CLI's own folder.
   if (o.weights !== undefined && takes('weights')) options.weights = o.weights;
+  else if (takes('weights')) {
+    const found = await findFaceApiModels();
+    if (found) options.weights = found;
+  }
   let built;
   try {
     built = await buildRegistered(name as string, options);

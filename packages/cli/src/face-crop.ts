@@ -1,0 +1,172 @@
+// `--crop center:<px>` and `--align` for train, eval and embed: what each picture goes through
+// before the model's own resizing, as a wrapper around the opened dataset.
+import {
+  DATASET_POLICIES,
+  DETECTORS,
+  TEMPLATE_NAMES,
+  alignedDataset,
+  type DetectorName,
+  type FaceDetector,
+  type FacePolicy,
+  type TemplateName,
+} from '@face/align';
+import { ImageDecodeError, type DecodedImage, type FaceDataset } from '@face/data';
+import { numberFlag, stringFlag, UsageError, type Flag, type Values } from './args';
+import type { OpenedDataset } from './datasets';
+import { loadFaceDetector } from './face-api';
+
+/** Flags of the face detector (`face align`, and `--align` elsewhere). */
+export const DETECTOR_FLAGS: Record<string, Flag> = {
+  detector: {
+    type: 'string',
+    description: "face-api's detector: ssd (SSD MobileNet v1) or tiny (Tiny Face Detector, faster)",
+    default: 'ssd',
+    value: 'name',
+    choices: DETECTORS,
+  },
+  'min-confidence': {
+    type: 'string',
+    description: 'detections scoring less are dropped',
+    default: '0.5',
+    value: 'x',
+  },
+  faces: {
+    type: 'string',
+    description:
+      'which face of a picture with several: the largest, the most central, or skip the picture',
+    default: 'largest',
+    value: 'policy',
+    choices: DATASET_POLICIES,
+  },
+  template: {
+    type: 'string',
+    description: 'alignment template: arcface (112x112) or dlib (150x150 chip, for dlib-resnet)',
+    value: 'name',
+    choices: TEMPLATE_NAMES,
+  },
+};
+
+export const FACE_CROP_FLAGS: Record<string, Flag> = {
+  crop: {
+    type: 'string',
+    description: 'keep the central <px> x <px> square of each picture (LFW: center:120)',
+    value: 'center:<px>',
+  },
+  align: {
+    type: 'boolean',
+    description:
+      'detect each face (face-api, --detector) and align it (--template; default dlib for 150 px models, else arcface); pictures without a face are skipped like undecodable ones',
+  },
+  ...DETECTOR_FLAGS,
+};
+
+export interface DetectorSettings {
+  detector: DetectorName;
+  minConfidence: number;
+  policy: FacePolicy;
+  template: TemplateName | undefined;
+}
+
+export function detectorSettings(command: string, v: Values): DetectorSettings {
+  return {
+    detector: stringFlag(command, v, 'detector') as DetectorName,
+    minConfidence: numberFlag(command, v, 'min-confidence', { min: 0, max: 1 })!,
+    policy: stringFlag(command, v, 'faces') as FacePolicy,
+    template: stringFlag(command, v, 'template') as TemplateName | undefined,
+  };
+}
+
+/** The central `size` x `size` pixels (fewer where the picture is smaller). */
+function centerCropImage({ data, height, width }: DecodedImage, size: number): DecodedImage {
+  const h = Math.min(size, height);
+  const w = Math.min(size, width);
+  const top = Math.floor((height - h) / 2);
+  const left = Math.floor((width - w) / 2);
+  const out = new Uint8Array(h * w * 3);
+  for (let y = 0; y < h; y++)
+    out.set(
+      data.subarray(((top + y) * width + left) * 3, ((top + y) * width + left + w) * 3),
+      y * w * 3,
+    );
+  return { data: out, height: h, width: w };
+}
+
+function cropSize(command: string, spec: string): number {
+  const m = /^center:(\d+)$/.exec(spec);
+  const px = m ? Number(m[1]) : NaN;
+  if (!(px >= 1 && px <= 4096))
+    throw new UsageError(
+      `face ${command}: flag --crop must be center:<px> with px in [1, 4096], got '${spec}'`,
+    );
+  return px;
+}
+
+/** `dataset` with another `load`. */
+function withLoad(dataset: FaceDataset, load: FaceDataset['load']): FaceDataset {
+  return {
+    size: dataset.size,
+    labels: dataset.labels,
+    classNames: dataset.classNames,
+    source: (i) => dataset.source(i),
+    load,
+  };
+}
+
+/** `dataset` with pictures that fail (no face, undecodable) recorded in `opened.unreadable`. */
+function recording(dataset: FaceDataset, opened: OpenedDataset): FaceDataset {
+  return withLoad(dataset, async (i) => {
+    try {
+      return await dataset.load(i);
+    } catch (err) {
+      if (err instanceof ImageDecodeError && !opened.unreadable.has(err.path))
+        opened.unreadable.set(err.path, err.reason);
+      throw err;
+    }
+  });
+}
+
+/**
+ * Applies `--crop` / `--align` to `opened.dataset` (in place) and says what it did; a no-op
+ * without them. `modelSize` picks the default template (dlib's chip for 150 px models).
+ * Returns the detector to dispose at the end, if one was loaded.
+ */
+export async function applyFaceCrop(
+  command: string,
+  v: Values,
+  opened: OpenedDataset,
+  modelSize: number,
+  log: (line: string) => void,
+): Promise<FaceDetector | null> {
+  const crop = stringFlag(command, v, 'crop');
+  const align = v.align === true;
+  if (!crop && !align) return null;
+  if (crop && align)
+    throw new UsageError(`face ${command}: flags --crop and --align exclude each other; pass one`);
+  if (opened.sized)
+    throw new UsageError(
+      `face ${command}: flag --${crop ? 'crop' : 'align'} applies to pictures in files, not to --data synthetic`,
+    );
+  const inner = opened.dataset;
+  if (crop) {
+    const px = cropSize(command, crop);
+    opened.dataset = withLoad(inner, async (i) => centerCropImage(await inner.load(i), px));
+    log(`crop: the central ${px} x ${px} pixels of each picture`);
+    return null;
+  }
+  const s = detectorSettings(command, v);
+  const template = s.template ?? (modelSize === 150 ? 'dlib' : 'arcface');
+  const detector = await loadFaceDetector(command, {
+    detector: s.detector,
+    minConfidence: s.minConfidence,
+    // face-api's model/ folder holds the detector's weights beside dlib's.
+    weights: stringFlag(command, v, 'weights'),
+  });
+  opened.dataset = recording(
+    alignedDataset(inner, { detector, template, policy: s.policy }),
+    opened,
+  );
+  log(
+    `align: face-api ${s.detector} detector (confidence >= ${s.minConfidence}), ${s.policy} face, ${template} template`,
+  );
+  return detector;
+}
