@@ -1,6 +1,7 @@
 import { FaceError } from '@face/core';
 import packageJson from '../package.json';
 import { didYouMean, helpText, parseFlags, UsageError, type Command, type Io } from './args';
+import { alignCommand } from './commands/align';
 import { demoCommand } from './commands/demo';
 import { embedCommand } from './commands/embed';
 import { evalCommand } from './commands/eval';
@@ -13,6 +14,7 @@ export const COMMANDS: readonly Command[] = [
   evalCommand,
   embedCommand,
   galleryCommand,
+  alignCommand,
   demoCommand,
 ];
 

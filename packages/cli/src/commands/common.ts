@@ -9,6 +9,7 @@ import {
 import { numberFlag, stringFlag, UsageError, type Flag, type Io, type Values } from '../args';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
 import { BAD_IMAGE_POLICIES, openDataset } from '../datasets';
+import { applyFaceCrop } from '../face-crop';
 import { loadModelFlag } from '../models';
 
 export const BACKEND_FLAG: Flag = {
@@ -105,6 +106,8 @@ export async function modelAndData(
     ...synthetic,
   });
   io.out(`data: ${opened.description}`);
+  // --crop / --align: what each picture goes through before the model's resizing.
+  await applyFaceCrop(command, v, opened, model.imageSize, io.out);
   return { model, opened };
 }
 

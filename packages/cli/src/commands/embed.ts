@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { writeFileAtomic, writeFilesAtomic } from '@face/core';
 import { embedDataset, embeddingRow } from '@face/recipes';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
+import { FACE_CROP_FLAGS } from '../face-crop';
 import { skippedFiles, skippedFilesLine, type BadImagePolicy } from '../datasets';
 import { writeNpy } from '../npy';
 import { refuseInsideModel } from '../report';
@@ -40,6 +41,7 @@ export const embedCommand: Command = {
     threads: THREADS_FLAG,
     seed: SEED_FLAG,
     ...SYNTHETIC_FLAGS,
+    ...FACE_CROP_FLAGS,
   },
   details: 'Example:\n  face embed --model runs/seq/model --data ~/faces --out faces.npy',
   run: embed,

@@ -20,6 +20,7 @@ import {
   type EvaluationResults,
 } from '@face/recipes';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
+import { FACE_CROP_FLAGS } from '../face-crop';
 import {
   skippedFiles,
   skippedFilesLine,
@@ -109,6 +110,7 @@ export const evalCommand: Command = {
     threads: THREADS_FLAG,
     seed: SEED_FLAG,
     ...SYNTHETIC_FLAGS,
+    ...FACE_CROP_FLAGS,
   },
   details: [
     'Examples:',

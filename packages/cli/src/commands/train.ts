@@ -26,6 +26,7 @@ import {
 import { isInteractive, type FitResult } from '@face/train';
 import { interruptOnSignals, STOP_SIGNALS, type Interruption } from '../interrupt';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
+import { applyFaceCrop, FACE_CROP_FLAGS } from '../face-crop';
 import { BACKBONES, buildBackbone, type BackboneName, type BuiltBackbone } from '../backbones';
 import {
   atModelSize,
@@ -219,6 +220,7 @@ export const trainCommand: Command = {
     threads: THREADS_FLAG,
     seed: SEED_FLAG,
     ...SYNTHETIC_FLAGS,
+    ...FACE_CROP_FLAGS,
     quiet: { type: 'boolean', description: 'print only the final summary' },
   },
   details: [
@@ -267,6 +269,7 @@ async function trainWith(
       ...s.synthetic,
     });
     log(`data: ${opened.description}`);
+    await applyFaceCrop(name, v, opened, backbone.imageSize, log);
     const splits = splitForTraining(name, opened.dataset, s.splits);
     log(splitLine(splits));
     log(
