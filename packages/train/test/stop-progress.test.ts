@@ -1,5 +1,6 @@
 // Long runs a person follows (and may stop): the progress bar's ETA, its note while an epoch's
 // evaluation runs, and epoch lines that fit the terminal (80 columns off a TTY).
+/* eslint-disable no-control-regex -- the bar redraws its line with CR and ESC [K */
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,5 +1,5 @@
 import { checkOneOf } from '@face/core';
-import type { Callback, EpochLogs } from './callback';
+import type { Callback } from './callback';
 
 /** Where the bar writes: a TTY stream gets a redrawn line, anything else whole lines. */
 export interface ProgressStream {
