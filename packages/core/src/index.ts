@@ -41,3 +41,4 @@ export {
 export { Registry } from './registry';
 export { writeFileAtomic, writeFilesAtomic, errorWithPath } from './files-node';
 export { isStateful, type JsonValue, type Stateful } from './stateful';
+export { BackendSetupError, explainTfjsError } from './tfjs-errors';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '@face/core';
+import { explainTfjsError, InvalidArgumentError } from '@face/core';
 import { clipGradNorm, clipGradValue } from '../optim/clip';
 import type { LossFn, StepContext } from './trainer';
 
@@ -26,6 +26,18 @@ export function disposeStepTensors(t: StepTensors): void {
 }
 
 /**
+ * `tf.variableGrads`, with TF.js's set-up errors ("Kernel 'Conv2DBackpropFilter' not registered
+ * for backend 'wasm'") turned into a `BackendSetupError` that names @face/backends.
+ */
+function gradientsOf(f: () => tf.Scalar, variables: tf.Variable[]) {
+  try {
+    return tf.variableGrads(f, variables);
+  } catch (err) {
+    throw explainTfjsError(err, 'Trainer: a training step');
+  }
+}
+
+/**
  * Runs the loss function under `tf.variableGrads`: the loss and the gradient of every variable
  * that has one (a variable the loss does not reach gets none, and the optimizer leaves it alone).
  */
@@ -36,7 +48,7 @@ export function forwardAndGradients<B>(
   variables: tf.Variable[],
   t: StepTensors,
 ): { value: tf.Scalar; grads: Record<string, tf.Tensor> } {
-  const { value, grads } = tf.variableGrads(() => {
+  const { value, grads } = gradientsOf(() => {
     const out = lossFn(batch, context);
     const loss = out instanceof tf.Tensor ? out : out?.loss;
     if (!(loss instanceof tf.Tensor) || loss.rank !== 0) {
