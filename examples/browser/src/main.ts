@@ -71,8 +71,10 @@ async function run(): Promise<void> {
   $('backend').textContent =
     `${state.backend.backend}` +
     (state.backend.renderer
-      ? ` (${state.backend.renderer}, float32 ${state.backend.float32})`
-      : '');
+      ? ` (${state.backend.renderer}${state.backend.float32 == null ? '' : `, float32 ${state.backend.float32}`})`
+      : '') +
+    (state.backend.backend === 'wasm' ? `, ${state.backend.threads} thread(s)` : '') +
+    `; crossOriginIsolated: ${state.backend.crossOriginIsolated}`;
 
   const data = makeData(config);
   $('dataset').textContent =

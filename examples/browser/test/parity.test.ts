@@ -1,13 +1,15 @@
 // The same backbone + ArcFace head + loss on every backend: forward (inference and training mode),
 // loss, and gradients w.r.t. every weight and the input images, compared with Node's `cpu`
-// backend (the reference). Node runs `cpu` and `wasm`; Chromium runs `cpu`, `wasm` and `webgl`
-// (SwiftShader). Backends are chosen with @face/backends' `useBackend`, which registers the
+// backend (the reference). Node runs `cpu` and `wasm` (threaded: one thread per core); Chromium
+// runs `cpu`, `wasm` (threaded: the page is cross-origin isolated), `webgl` and `webgpu` (both on
+// SwiftShader here: correctness, not speed). Backends are chosen with @face/backends' `useBackend`, which registers the
 // gradients and, on wasm, the gradient kernels tfjs-backend-wasm lacks. Every side builds the case from the same seeded generator and proves it by
 // hashing the float32 bits of weights and images.
 import { writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { maxRelativeError, setTestBackend } from '@face/test-support';
+import type { BackendInfo } from '../src/backend';
 import { buildParityCase, disposeCase } from '../src/parity/case';
 import { computeParity, type ParityResult } from '../src/parity/compute';
 import { artifacts, launchChromium } from './chromium';
@@ -27,6 +29,13 @@ const TOLERANCE = 1e-3;
  */
 const DEAD_SHIFTS = /(\.norm3|\.downsample\.norm|^head\.norm)\/beta$|^head\.fc\/bias$/;
 const ZERO_GRADIENT = 1e-5;
+/**
+ * WebGPU needs an adapter: `FACE_REQUIRE_WEBGPU=1` (CI, with @face/test-support's Chromium flags)
+ * makes a missing one a failure; otherwise the WebGPU comparison is skipped with the reason printed.
+ */
+const REQUIRE_WEBGPU = process.env.FACE_REQUIRE_WEBGPU === '1';
+let webgpuMissing: string | undefined;
+let autoInfo: BackendInfo | undefined;
 const maxAbs = (values: number[]) => values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
 let browser: Browser;
@@ -46,9 +55,12 @@ async function nodeRun(backend: 'cpu' | 'wasm'): Promise<ParityResult> {
   }
 }
 
-async function browserRun(backend: 'cpu' | 'wasm' | 'webgl'): Promise<ParityResult> {
+const infos: Record<string, BackendInfo> = {};
+
+async function browserRun(backend: 'cpu' | 'wasm' | 'webgl' | 'webgpu'): Promise<ParityResult> {
   const { info, result, ms } = await page.evaluate((b) => window.__faceParity.run(b), backend);
   timings[`chromium-${backend}`] = ms;
+  infos[`chromium-${backend}`] = info;
   if (backend === 'webgl') {
     // Float16 textures would put the error near 1e-3 and hide real bugs.
     expect(info.float32, 'WebGL renders float32').toBe(true);
@@ -89,6 +101,14 @@ beforeAll(async () => {
   results['chromium-cpu'] = await browserRun('cpu');
   results['chromium-wasm'] = await browserRun('wasm');
   results['chromium-webgl'] = await browserRun('webgl');
+  webgpuMissing = await page.evaluate(async () => {
+    if (!navigator.gpu) return 'navigator.gpu is missing';
+    const adapter = await navigator.gpu.requestAdapter();
+    return adapter ? undefined : 'navigator.gpu.requestAdapter() returned null';
+  });
+  if (webgpuMissing) console.warn(`parity: WebGPU not compared: ${webgpuMissing}`);
+  else results['chromium-webgpu'] = await browserRun('webgpu');
+  autoInfo = await page.evaluate(() => window.__faceParity.select('auto'));
 });
 
 afterAll(async () => {
@@ -100,13 +120,15 @@ afterAll(async () => {
       name,
       {
         backend: r.backend,
+        info: infos[name],
         ms: Math.round(timings[name] ?? NaN),
         gradientError: r.gradientError ?? null,
         maxScaledError: errors(r, ref),
       },
     ]),
   );
-  writeFileSync(`${artifacts}parity.json`, `${JSON.stringify(report, null, 2)}\n`);
+  const extra = { webgpuMissing: webgpuMissing ?? null, auto: autoInfo ?? null };
+  writeFileSync(`${artifacts}parity.json`, `${JSON.stringify({ ...report, ...extra }, null, 2)}\n`);
 });
 
 describe('parity: backbone + ArcFace + loss', () => {
@@ -131,9 +153,31 @@ describe('parity: backbone + ArcFace + loss', () => {
       expect(g.every(Number.isFinite), `gradient of ${name}`).toBe(true);
   });
 
-  it.each(['chromium-webgl', 'chromium-cpu', 'chromium-wasm', 'node-wasm'])(
+  it('auto in Chromium here: threaded wasm on the cross-origin isolated page, GPUs in software passed over', () => {
+    expect(autoInfo?.crossOriginIsolated).toBe(true);
+    expect(autoInfo?.backend).toBe('wasm');
+    expect(autoInfo?.threads).toBeGreaterThan(1);
+    expect(infos['chromium-wasm'].threads).toBe(autoInfo?.threads);
+    expect(autoInfo?.skipped.map((s) => s.backend)).toEqual(['webgpu', 'webgl']);
+    expect(autoInfo?.skipped[0].reason).toMatch(
+      webgpuMissing ? /no WebGPU adapter/ : /computes in software/,
+    );
+    expect(autoInfo?.skipped[1].reason).toMatch(/renders in software/);
+  });
+
+  it('a WebGPU adapter exists (required when FACE_REQUIRE_WEBGPU=1)', (ctx) => {
+    if (webgpuMissing && !REQUIRE_WEBGPU) ctx.skip(`no WebGPU adapter: ${webgpuMissing}`);
+    expect(webgpuMissing).toBeUndefined();
+    expect(infos['chromium-webgpu'].backend).toBe('webgpu');
+  });
+
+  it.for(['chromium-webgpu', 'chromium-webgl', 'chromium-cpu', 'chromium-wasm', 'node-wasm'])(
     `%s: forward, loss and every gradient within ${TOLERANCE} of Node cpu`,
-    (name) => {
+    (name, ctx) => {
+      if (name === 'chromium-webgpu' && webgpuMissing) {
+        if (REQUIRE_WEBGPU) throw new Error(`no WebGPU adapter: ${webgpuMissing}`);
+        ctx.skip(`no WebGPU adapter: ${webgpuMissing}`);
+      }
       const r = results[name];
       expect(r.gradientError).toBeUndefined();
       expect(Object.keys(r.gradients).sort()).toEqual(

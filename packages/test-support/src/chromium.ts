@@ -7,13 +7,16 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /**
  * Flags for headless Chromium here: WebGL2 on SwiftShader (the CPU implementation of Vulkan
  * behind ANGLE, which renders float32 textures, so TF.js's webgl backend computes in float32 as
- * on a GPU), and no network chatter.
+ * on a GPU), WebGPU on SwiftShader too (`--enable-unsafe-webgpu`: headless Linux Chromium offers
+ * no adapter without it; with it `requestAdapter()` gives SwiftShader's, a fallback adapter:
+ * correct, not fast), and no network chatter.
  */
 export const CHROMIUM_ARGS = [
   '--headless=new',
   '--no-sandbox',
   '--use-angle=swiftshader',
   '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',

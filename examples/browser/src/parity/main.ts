@@ -7,11 +7,14 @@ declare global {
     /** The parity page's entry for tests: the case computed on a backend of this browser. */
     __faceParity: {
       run(backend: PageBackend): Promise<{ info: BackendInfo; result: ParityResult; ms: number }>;
+      /** Only selects a backend (e.g. what `auto` picks here) and describes it. */
+      select(backend: PageBackend): Promise<BackendInfo>;
     };
   }
 }
 
 window.__faceParity = {
+  select: selectBackend,
   async run(backend) {
     const info = await selectBackend(backend);
     const start = performance.now();

@@ -62,16 +62,40 @@ export async function startWasm(
     } else await setActive();
     return describe(wasm, threads, requested != null);
   }
-  if (requested != null) wasm.setThreadsCount(requested);
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  const threads = requested ?? Math.max(1, nav?.hardwareConcurrency ?? 1);
+  wasm.setThreadsCount(threads);
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
   if (isolated === false) {
     why =
       '; 1 thread: the page is not cross-origin isolated (COOP/COEP headers), which wasm threads need';
   }
-  await setActive();
+  await withCores(nav, threads, setActive);
   const got = wasm.getThreadsCount();
-  if (got > 1 || requested != null) return describe(wasm, requested ?? got, requested != null);
-  return { threads: got, note: why };
+  if (got === 1 && threads > 1 && why) return { threads: got, note: why };
+  return describe(wasm, threads, requested != null);
+}
+
+/**
+ * tfjs-backend-wasm uses at most half the cores the browser reports: for the duration of its
+ * start, report twice the threads wanted (emscripten reads navigator.hardwareConcurrency).
+ */
+async function withCores(
+  nav: { hardwareConcurrency?: number } | undefined,
+  threads: number,
+  init: () => Promise<void>,
+): Promise<void> {
+  if (!nav || threads <= 1) return init();
+  try {
+    Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+  } catch {
+    return init(); // a navigator that refuses: tfjs's own cap applies
+  }
+  try {
+    await init();
+  } finally {
+    delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
 }
 
 function describe(
