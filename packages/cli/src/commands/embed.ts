@@ -34,6 +34,16 @@ export const embedCommand: Command = {
     model: MODEL_FLAG,
     data: DATA_FLAG,
     out: { type: 'string', description: 'output file: .json or .npy', value: 'file' },
+    'flip-tta': {
+      type: 'boolean',
+      description:
+        'embed each image and its mirror, and write the mean (the LFW protocol of InsightFace)',
+    },
+    'l2-normalize': {
+      type: 'boolean',
+      description:
+        "write unit-length embeddings, as InsightFace does (otherwise norms are the backbone's own, ~7-9 for margin-trained models)",
+    },
     weights: { type: 'string', description: "dlib-resnet: face-api's model/ folder", value: 'dir' },
     batch: BATCH_FLAG,
     'on-bad-image': ON_BAD_IMAGE_FLAG,
@@ -43,7 +53,13 @@ export const embedCommand: Command = {
     ...SYNTHETIC_FLAGS,
     ...FACE_CROP_FLAGS,
   },
-  details: 'Example:\n  face embed --model runs/seq/model --data ~/faces --out faces.npy',
+  details: [
+    'Example:',
+    '  face embed --model runs/seq/model --data ~/faces --out faces.npy --l2-normalize',
+    '',
+    'Embeddings are not unit-length unless --l2-normalize: their norm is what the backbone gives',
+    '(about 7-9 for models trained with a margin head). Cosine similarity ignores it.',
+  ].join('\n'),
   run: embed,
 };
 
@@ -67,6 +83,8 @@ async function embed(v: Values, io: Io): Promise<number> {
     // at its input size already.
     transform: opened.sized ? model.normalization : model.preprocess,
     onBadImage: stringFlag(name, v, 'on-bad-image') as BadImagePolicy,
+    flip: v['flip-tta'] === true,
+    l2Normalize: v['l2-normalize'] === true,
   });
   // Row i is image e.indices[i]: unreadable images have no row.
   const items = Array.from(e.indices, (index) => ({
@@ -78,6 +96,9 @@ async function embed(v: Values, io: Io): Promise<number> {
     model: modelSpec,
     count: e.count,
     dim: e.dim,
+    // How the numbers were made: a reader comparing files must not mix these.
+    flipTta: v['flip-tta'] === true,
+    l2Normalized: v['l2-normalize'] === true,
     // Everything left out, as eval's report lists it: listing problems and undecodable images.
     skipped: skippedFiles(opened),
   };

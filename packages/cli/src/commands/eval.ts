@@ -16,8 +16,12 @@ import {
   evaluateClassification,
   evaluateIdentification,
   evaluateVerification,
+  SeenIdentitiesError,
+  checkUnseen,
   evaluationSummary,
   type EvaluationResults,
+  type EvaluationSplit,
+  type TrainingRecord,
 } from '@face/recipes';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
 import { FACE_CROP_FLAGS } from '../face-crop';
@@ -42,6 +46,7 @@ import {
   noPositionals,
   modelAndData,
 } from './common';
+import { SPLIT_FLAG, splitData, trainingRecordFlag } from './eval-split';
 
 const name = 'eval';
 export const TASKS = ['all', 'classification', 'pairs', 'identification'] as const;
@@ -56,6 +61,12 @@ export const evalCommand: Command = {
   flags: {
     model: MODEL_FLAG,
     data: DATA_FLAG,
+    split: SPLIT_FLAG,
+    'flip-tta': {
+      type: 'boolean',
+      description:
+        'embed each image and its mirror, and use the mean (the LFW protocol of InsightFace)',
+    },
     task: {
       type: 'string',
       description: 'what to evaluate (all: every task the model and data allow)',
@@ -115,7 +126,12 @@ export const evalCommand: Command = {
   details: [
     'Examples:',
     '  face eval --model runs/seq/model --data synthetic --identities 100',
-    '  face eval --model dlib-resnet --data ~/lfw --pairs ~/lfw/pairs.txt --report out/lfw',
+    '      (100 synthetic people the model never trained on: --split unseen is the default)',
+    '  face eval --model dlib-resnet --data ~/lfw --pairs ~/lfw/pairs.txt --flip-tta --report out/lfw',
+    '  face eval --model runs/seq/model --data ~/faces --split seen --task classification',
+    '',
+    'A rate at FAR f needs at least 1/f impostor pairs (DIR: unknown queries); with fewer it',
+    'prints n/a and report.json has null with the reason.',
   ].join('\n'),
   run: evaluate,
 };
@@ -126,7 +142,9 @@ async function evaluate(v: Values, io: Io): Promise<number> {
   if (s.reportDir) refuseInsideModel(name, 'report', s.reportDir, s.modelSpec);
   const { model, opened } = await modelAndData(name, v, io, s);
   try {
-    const summary = evaluationSummary(await runTasks(s, model, opened), { title: s.modelSpec });
+    const record = await trainingRecordFlag(name, s.modelSpec, s.split, io);
+    const results = await runTasks(s, model, opened, record, io);
+    const summary = evaluationSummary(results, { title: s.modelSpec });
     const rows = summary.rows.map((r) => [
       r.label,
       typeof r.value === 'number' ? fmt(r.value) : r.value,
@@ -167,6 +185,8 @@ function readEvalFlags(v: Values) {
     pairsFile: stringFlag(name, v, 'pairs'),
     reportDir: stringFlag(name, v, 'report'),
     onBadImage: stringFlag(name, v, 'on-bad-image') as BadImagePolicy,
+    split: stringFlag(name, v, 'split') as EvaluationSplit,
+    flip: v['flip-tta'] === true,
   };
 }
 
@@ -188,18 +208,36 @@ async function runTasks(
   s: EvalSettings,
   model: LoadedModel,
   opened: OpenedDataset,
+  record: TrainingRecord | null,
+  io: Io,
 ): Promise<EvaluationResults> {
-  const dataset = opened.dataset;
+  const want = (t: (typeof TASKS)[number]) => s.task === 'all' || s.task === t;
+  const unseenOnly = record !== null && s.split === 'unseen';
+  // The classifier knows only the people it trained on: nothing to classify among unseen ones.
+  if (unseenOnly && s.task === 'classification')
+    throw new UsageError(
+      `face ${name}: --task classification scores the identities the model trained on, and --split unseen (the default) leaves them out; pass --split seen`,
+    );
+  // A pairs file names its own images: read first, refused if it shows trained people, not cut.
+  const filePairs = want('pairs') && s.pairsFile ? pairsFor(opened.dataset, s.pairsFile, s) : null;
+  if (filePairs && unseenOnly) refuseSeenPairs(opened.dataset, filePairs, record);
+  const cut =
+    want('identification') ||
+    (want('pairs') && !filePairs) ||
+    (want('classification') && !unseenOnly);
+  const dataset = cut ? splitData(name, opened.dataset, record, s.split, io) : opened.dataset;
   const options = {
+    flip: s.flip,
     batchSize: s.batchSize,
     // Files go through the preprocessing the model was saved with; synthetic images are drawn
     // at its input size already.
     transform: opened.sized ? model.normalization : model.preprocess,
     onBadImage: s.onBadImage,
   };
-  const want = (t: (typeof TASKS)[number]) => s.task === 'all' || s.task === t;
   const results: EvaluationResults = {};
-  if (want('classification')) {
+  if (want('classification') && unseenOnly)
+    io.out('classification: skipped (it scores trained identities; --split seen to include it)');
+  else if (want('classification')) {
     const view = classificationSet(s, model, dataset);
     if (view) {
       results.classification = await evaluateClassification(model.backbone, model.head!, view, {
@@ -210,10 +248,10 @@ async function runTasks(
     }
   }
   if (want('pairs')) {
-    const pairs = pairsFor(dataset, s.pairsFile, s);
+    const pairData = filePairs ? opened.dataset : dataset;
     results.verification = await evaluateVerification(
       model.backbone,
-      { dataset, pairs },
+      { dataset: pairData, pairs: filePairs ?? pairsFor(dataset, undefined, s) },
       { ...options, far: s.far },
     );
   }
@@ -254,6 +292,23 @@ function classificationSet(
       `face ${name}: none of the identities of --data is one the model was trained on (classification needs the same identity names)`,
     );
   return null;
+}
+
+/** A pairs file showing people the model trained on, under `--split unseen`: a usage error. */
+function refuseSeenPairs(dataset: FaceDataset, pairs: Pair[], record: TrainingRecord): void {
+  try {
+    checkUnseen(
+      'pairs',
+      dataset,
+      pairs.flatMap((p) => [p.first, p.second]),
+      record,
+    );
+  } catch (err) {
+    if (!(err instanceof SeenIdentitiesError)) throw err;
+    throw new UsageError(
+      `face ${name}: flag --pairs: ${err.message}; pass --split all to evaluate them anyway`,
+    );
+  }
 }
 
 /** `--pairs` read and matched to the data, or pairs drawn from it (as many as it allows). */
