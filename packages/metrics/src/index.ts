@@ -61,3 +61,4 @@ export {
 export { type RocPoint, type ScoreHistogram } from './report/plot-data';
 export { rocComparison, type ComparedModel, type RocComparison } from './report/compare';
 export { PlottingUnavailableError } from './report/render';
+export { niceTicks, tickLabel } from './report/ticks';
