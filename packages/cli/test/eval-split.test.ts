@@ -185,6 +185,15 @@ describe('face eval --split', () => {
     expect(ok.out).toMatch(/verification pairs \(same \/ different\)\s+2 \/ 2/);
   });
 
+  it("the help's first example evaluates people the model never trained on", async () => {
+    const help = await face('eval', '--help');
+    const examples = help.out.slice(help.out.indexOf('Examples:')).split('\n');
+    expect(examples[1]).toMatch(/^\s+face eval --model \S+ --data synthetic/);
+    expect(examples[1]).not.toContain('--split');
+    expect(examples[2]).toMatch(/never trained on: --split unseen is the default/);
+    expect(help.out).toMatch(/--split <which> .*one of: unseen, seen, all; default: unseen\)/);
+  });
+
   it('warns when the model records no training people, and evaluates them all', async () => {
     const old = join(root, 'old');
     mkdirSync(old);

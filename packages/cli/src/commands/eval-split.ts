@@ -1,9 +1,11 @@
 // `face eval --split`: which people the numbers are about. A model scored on people it trained on
 // looks better than it is (issue 20: AUC 0.93 on its own synthetic people, 0.81 on new ones), so
 // by default only people it never trained on are evaluated.
-import { SyntheticFaces, type FaceDataset } from '@face/data';
+import { SyntheticFaces, type FaceDataset, type Pair } from '@face/data';
 import {
   EVALUATION_SPLITS,
+  SeenIdentitiesError,
+  checkUnseen,
   imagesOfSplit,
   readFaceModelSpec,
   seenLabels,
@@ -111,4 +113,26 @@ export function splitData(
             : ''),
   );
   return kept;
+}
+
+/** A pairs file showing people the model trained on, under `--split unseen`: a usage error. */
+export function refuseSeenPairs(
+  command: string,
+  dataset: FaceDataset,
+  pairs: readonly Pair[],
+  record: TrainingRecord,
+): void {
+  try {
+    checkUnseen(
+      'pairs',
+      dataset,
+      pairs.flatMap((p) => [p.first, p.second]),
+      record,
+    );
+  } catch (err) {
+    if (!(err instanceof SeenIdentitiesError)) throw err;
+    throw new UsageError(
+      `face ${command}: flag --pairs: ${err.message}; pass --split all to evaluate them anyway`,
+    );
+  }
 }

@@ -16,8 +16,6 @@ import {
   evaluateClassification,
   evaluateIdentification,
   evaluateVerification,
-  SeenIdentitiesError,
-  checkUnseen,
   evaluationSummary,
   type EvaluationResults,
   type EvaluationSplit,
@@ -46,7 +44,7 @@ import {
   noPositionals,
   modelAndData,
 } from './common';
-import { SPLIT_FLAG, splitData, trainingRecordFlag } from './eval-split';
+import { SPLIT_FLAG, refuseSeenPairs, splitData, trainingRecordFlag } from './eval-split';
 
 const name = 'eval';
 export const TASKS = ['all', 'classification', 'pairs', 'identification'] as const;
@@ -220,7 +218,7 @@ async function runTasks(
     );
   // A pairs file names its own images: read first, refused if it shows trained people, not cut.
   const filePairs = want('pairs') && s.pairsFile ? pairsFor(opened.dataset, s.pairsFile, s) : null;
-  if (filePairs && unseenOnly) refuseSeenPairs(opened.dataset, filePairs, record);
+  if (filePairs && unseenOnly) refuseSeenPairs(name, opened.dataset, filePairs, record);
   const cut =
     want('identification') ||
     (want('pairs') && !filePairs) ||
@@ -292,23 +290,6 @@ function classificationSet(
       `face ${name}: none of the identities of --data is one the model was trained on (classification needs the same identity names)`,
     );
   return null;
-}
-
-/** A pairs file showing people the model trained on, under `--split unseen`: a usage error. */
-function refuseSeenPairs(dataset: FaceDataset, pairs: Pair[], record: TrainingRecord): void {
-  try {
-    checkUnseen(
-      'pairs',
-      dataset,
-      pairs.flatMap((p) => [p.first, p.second]),
-      record,
-    );
-  } catch (err) {
-    if (!(err instanceof SeenIdentitiesError)) throw err;
-    throw new UsageError(
-      `face ${name}: flag --pairs: ${err.message}; pass --split all to evaluate them anyway`,
-    );
-  }
 }
 
 /** `--pairs` read and matched to the data, or pairs drawn from it (as many as it allows). */
