@@ -2,7 +2,9 @@
 // the wasm backend of @face/backends: ms per step, images/s and the peak of tensor memory in the
 // step (tf.profile's peakBytes). Build first (`pnpm build`). Usage:
 //   node bench/layers-train-step.mjs [--model mobilefacenet|iresnet18] [--size 112] [--batch 16]
-//     [--steps 3] [--threads 1]
+//     [--steps 3] [--threads N] [--profile]
+// --threads: wasm threads (default: @face/backends' default, one per core); --profile adds the
+// milliseconds per kernel name of one step (tf.profile's kernelTimeMs, summed) to the output.
 // PyTorch side: /usr/bin/python3 bench/layers_train_step.py with the same flags.
 import { parseArgs } from 'node:util';
 import { loadavg, cpus } from 'node:os';
@@ -19,12 +21,15 @@ const { values: o } = parseArgs({
     batch: { type: 'string', default: '16' },
     steps: { type: 'string', default: '3' },
     backend: { type: 'string', default: 'wasm' },
-    threads: { type: 'string', default: '1' },
+    threads: { type: 'string' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const size = Number(o.size);
 const batch = Number(o.batch);
-const selection = await useBackend(o.backend, { threads: Number(o.threads) });
+const selection = await useBackend(o.backend, {
+  threads: o.threads == null ? undefined : Number(o.threads),
+});
 const backbone =
   o.model === 'iresnet18'
     ? iresnet({ depth: 18, inputSize: size, seed: 1 })
@@ -51,6 +56,14 @@ const before = loadavg()
   .map((l) => l.toFixed(2))
   .join(' ');
 const profile = await tf.profile(() => step()); // warm-up, and the memory peak
+/** One more step under tf.profile: its kernels' time, summed per kernel name, largest first. */
+async function kernelMs() {
+  const info = await tf.profile(() => step());
+  const by = {};
+  for (const k of info.kernels) by[k.name] = (by[k.name] ?? 0) + Number(k.kernelTimeMs);
+  const rows = Object.entries(by).sort((a, b) => b[1] - a[1]);
+  return Object.fromEntries(rows.map(([name, ms]) => [name, Math.round(ms)]));
+}
 const steps = Number(o.steps);
 const t0 = performance.now();
 for (let i = 0; i < steps; i++) step();
@@ -66,6 +79,7 @@ console.log(
     imagesPerS: +((batch * 1000) / ms).toFixed(1),
     peakMB: Math.round(profile.peakBytes / 2 ** 20),
     kernels: profile.kernels.length,
+    ...(o.profile ? { kernelMs: await kernelMs() } : {}),
     cpu: cpus()[0].model,
     load: `${before} -> ${loadavg()
       .map((l) => l.toFixed(2))
