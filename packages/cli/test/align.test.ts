@@ -101,6 +101,35 @@ describe('face align', () => {
     expect(again.out).toMatch(/resume: 4 pictures done before, 0 to go/);
   });
 
+  it('--no-face center:<px> writes the central square of faceless pictures, at the template size', async () => {
+    const out = join(dir, 'dlib');
+    const r = await face(
+      'align',
+      '--data',
+      data,
+      '--out',
+      out,
+      '--template',
+      'dlib',
+      '--no-face',
+      'center:100',
+      '--min-confidence',
+      '0.1',
+      '--backend',
+      'wasm',
+    );
+    expect(r.code, r.err).toBe(0);
+    for (const file of [join('bob', 'grey.png'), join('ann', 'a.png')]) {
+      const meta = await sharp(join(out, file)).metadata();
+      expect([meta.width, meta.height]).toEqual([150, 150]);
+    }
+    const report = JSON.parse(readFileSync(join(out, 'align-report.json'), 'utf8'));
+    expect(report.noFace).toHaveLength(1);
+    expect((await face('align', '--data', data, '--out', out, '--no-face', 'middle')).err).toMatch(
+      /--no-face must be skip or center:<px>/,
+    );
+  });
+
   it('refuses --out inside --data and --data synthetic', async () => {
     const inside = await face('align', '--data', data, '--out', join(data, 'x'));
     expect(inside.code).toBe(2);

@@ -2,7 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic } from '@face/core';
-import { ImageDecodeError } from '@face/data';
+import * as tf from '@tensorflow/tfjs-core';
+import { ImageDecodeError, type DecodedImage } from '@face/data';
 import { FACE_POLICIES, alignImage, alignmentTemplate, type FacePolicy } from '@face/align';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
 import { openDataset } from '../datasets';
@@ -17,7 +18,7 @@ export const alignCommand: Command = {
   name,
   summary:
     'Detect, landmark and align the faces of a folder of identity sub-folders (or a path,label list) ' +
-    'into <out>/<identity>/<picture>.png crops; resumable (pictures already done are skipped), with ' +
+    'into <out>/<identity>/<picture> crops (same name, so pairs files still apply); resumable (pictures already done are skipped), with ' +
     `a report of pictures without a face (<out>/${REPORT_FILE}).`,
   usage: '--data <folder|list.csv> --out <folder> [flags]',
   flags: {
@@ -31,7 +32,7 @@ export const alignCommand: Command = {
     faces: {
       ...DETECTOR_FLAGS.faces,
       description:
-        'which faces of a picture with several: the largest, the most central, all (<picture>_<k>.png), or skip the picture',
+        'which faces of a picture with several: the largest, the most central, all (<picture>_<k>.<ext>), or skip the picture',
       choices: FACE_POLICIES,
     },
     template: { ...DETECTOR_FLAGS.template, default: 'arcface' },
@@ -39,6 +40,13 @@ export const alignCommand: Command = {
       type: 'string',
       description: "face-api's model/ folder (default: the installed package's)",
       value: 'dir',
+    },
+    'no-face': {
+      type: 'string',
+      description:
+        'a picture without a face: skip it (listed in the report), or write its central <px> square resized to the template (center:<px>, as LFW evaluations do, so that every pair has both pictures)',
+      default: 'skip',
+      value: 'skip|center:<px>',
     },
     batch: {
       type: 'string',
@@ -83,6 +91,12 @@ async function align(v: Values, io: Io): Promise<number> {
   const batch = numberFlag(name, v, 'batch', { integer: true, min: 1, max: 1024 })!;
   const s = detectorSettings(name, v);
   const policy = stringFlag(name, v, 'faces') as FacePolicy;
+  const noFace = stringFlag(name, v, 'no-face')!;
+  const noFaceCrop = noFace === 'skip' ? null : Number(/^center:(\d+)$/.exec(noFace)?.[1] ?? NaN);
+  if (noFaceCrop !== null && !(noFaceCrop >= 1 && noFaceCrop <= 4096))
+    throw new UsageError(
+      `face ${name}: flag --no-face must be skip or center:<px> with px in [1, 4096], got '${noFace}'`,
+    );
   if (data === 'synthetic')
     throw new UsageError(`face ${name}: flag --data must name pictures in files, not 'synthetic'`);
   if ((resolve(out) + sep).startsWith(resolve(data) + sep))
@@ -101,7 +115,11 @@ async function align(v: Values, io: Io): Promise<number> {
   const target = (i: number, k = 0) => {
     const stem = basename(dataset.source(i), extname(dataset.source(i)));
     const identity = dataset.classNames[dataset.labels[i]];
-    return join(out, safe(identity), `${safe(stem)}${k ? `_${k}` : ''}.png`);
+    return join(
+      out,
+      safe(identity),
+      `${safe(stem)}${k ? `_${k}` : ''}${outputExtension(dataset.source(i))}`,
+    );
   };
   // Resuming: pictures with a crop, or reported faceless, are done.
   const before = previousReport(out);
@@ -167,19 +185,50 @@ async function align(v: Values, io: Io): Promise<number> {
     if (crops.length === 0) {
       const reason = found === 0 ? 'no face found' : `${found} faces found (--faces skip)`;
       report.noFace.push({ path: dataset.source(i), reason });
-      return;
+      if (noFaceCrop === null) return;
+      crops.push(centralCrop(image, noFaceCrop, template.height, template.width));
     }
-    for (const [k, crop] of crops.entries()) {
-      const png = await sharp(Buffer.from(crop.data), {
-        raw: { width: crop.width, height: crop.height, channels: 3 },
-      })
-        .png()
-        .toBuffer();
-      await writeFileAtomic(target(i, k), png);
-    }
+    for (const [k, crop] of crops.entries())
+      await writeFileAtomic(target(i, k), await encode(crop, target(i, k)));
     report.aligned++;
     report.crops += crops.length;
   }
+}
+
+/** The picture's own extension when sharp writes it (JPEG, PNG, WebP), else `.png`. */
+function outputExtension(source: string): string {
+  const ext = extname(source).toLowerCase();
+  return ['.jpg', '.jpeg', '.png', '.webp'].includes(ext) ? extname(source) : '.png';
+}
+
+/** A crop encoded as its file name says: JPEG at quality 95, WebP, else PNG (lossless). */
+function encode(crop: DecodedImage, path: string): Promise<Buffer> {
+  const image = sharp(Buffer.from(crop.data), {
+    raw: { width: crop.width, height: crop.height, channels: 3 },
+  });
+  const ext = extname(path).toLowerCase();
+  if (ext === '.jpg' || ext === '.jpeg') return image.jpeg({ quality: 95 }).toBuffer();
+  return (ext === '.webp' ? image.webp({ quality: 95 }) : image.png()).toBuffer();
+}
+
+/** The central `px` square (less where the picture is smaller), resized to `h` x `w`. */
+function centralCrop(image: DecodedImage, px: number, h: number, w: number): DecodedImage {
+  const side = Math.min(px, image.height, image.width);
+  const top = Math.floor((image.height - side) / 2);
+  const left = Math.floor((image.width - side) / 2);
+  return tf.tidy(() => {
+    const x = tf.slice(
+      tf.tensor3d(image.data, [image.height, image.width, 3], 'int32'),
+      [top, left, 0],
+      [side, side, 3],
+    );
+    const resized = tf.image.resizeBilinear(x as tf.Tensor3D, [h, w], false, true);
+    return {
+      data: Uint8Array.from(tf.clipByValue(tf.round(resized), 0, 255).dataSync()),
+      height: h,
+      width: w,
+    };
+  });
 }
 
 function progressBar(done: number, total: number, width = 24): string {
