@@ -9,7 +9,7 @@ import { randn, wasmVsCpu } from './compare';
 // initializes it in the setup, and then this is skipped).
 const fresh = tf.engine().registry.wasm == null;
 
-describe.runIf(fresh)('wasm threads in Node (experimental)', () => {
+describe.runIf(fresh)('wasm threads in Node', () => {
   it('starts 2 threads and computes what the cpu backend does', async () => {
     const s = await useBackend('wasm', { threads: 2 });
     expect(s.backend).toBe('wasm');
