@@ -82,6 +82,29 @@ describe('face train and an existing run', () => {
     expect(epochsLogged(out)).toBe(2);
   }, 60_000);
 
+  it('sequential: a stop in phase 1 resumes there, then trains phase 2', async () => {
+    const out = join(root, 'sequential');
+    const argv = tiny(
+      out,
+      '--recipe',
+      'sequential',
+      '--classification-epochs',
+      '2',
+      '--epochs',
+      '1',
+    );
+    const stopped = await faceSignalledAt('epoch 1/2', 'SIGINT', argv);
+    expect(stopped.code).toBe(130);
+    expect(stopped.err).toContain('stopped at phase 1 (softmax): step 4 (end of epoch 1/2)');
+    const resumed = await face(...argv, '--resume');
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.out).toMatch(
+      /^resumed from phase 1 \(softmax\): step 4 \(end of epoch 1\/2\)$/m,
+    );
+    expect(epochsLogged(join(out, 'phase1'))).toBe(2);
+    expect(epochsLogged(join(out, 'phase2'))).toBe(1);
+  }, 60_000);
+
   it('SIGTERM exits 143', async () => {
     const r = await faceSignalledAt(
       'epoch 1/2',
@@ -116,7 +139,8 @@ describe('face train and an existing run', () => {
     expect(epochsLogged(out)).toBe(2);
     // The new schedule is the run's now: resuming with it again is not a change.
     const again = await face(...tiny(out, '--epochs', '2', '--resume'));
-    expect([again.code, again.err]).toEqual([0, '']);
+    expect(again.code, again.err).toBe(0);
+    expect(again.err).not.toContain('schedule');
 
     const alone = await face(...tiny(join(root, 'alone'), '--allow-schedule-change'));
     expect([alone.code, alone.err]).toEqual([

@@ -67,8 +67,7 @@ describe('face train on SIGINT', () => {
 
     // The printed command, word for word.
     const resumed = await face(...line!.split(' ').slice(1));
-    expect(resumed.err).toBe('');
-    expect(resumed.code).toBe(0);
+    expect(resumed.code, resumed.err).toBe(0);
     expect(resumed.out).toContain(`resumed from step ${step} (epoch 2/2, batch ${batch}/12)`);
     expect(model(out)).toEqual(model(fullOut));
     // Each epoch logged once, as in the uninterrupted run.
