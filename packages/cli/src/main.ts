@@ -88,7 +88,7 @@ function overview(): string {
       (c) => `  ${c.name.padEnd(width)}${c.summary.split('. ')[0].replace(/\.$/, '')}`,
     ),
     '',
-    "Run 'face <command> --help' for a command's flags.",
+    "Run 'face <command> --help' for a command's flags, 'face --version' for the version.",
   ].join('\n');
 }
 
@@ -96,7 +96,8 @@ function overview(): string {
  * Runs `face <command> ...argv` and resolves to the exit code: 0 success, 1 a failure while
  * running (a training that stopped on a NaN, a mismatched checkpoint, an I/O failure such as a
  * full disk: one line naming the path and the reason, no stack), 2 a usage error (unknown
- * command or flag, bad or missing value, missing dataset).
+ * command or flag, bad or missing value, missing dataset, a run folder used without --resume),
+ * 130 / 143 a training stopped by SIGINT / SIGTERM (checkpointed; the --resume line printed).
  */
 export async function main(argv: readonly string[], io: Io = consoleIo): Promise<number> {
   const [first, ...rest] = argv;
