@@ -17,9 +17,9 @@ export const REPORT_FILE = 'align-report.json';
 export const alignCommand: Command = {
   name,
   summary:
-    'Detect, landmark and align the faces of a folder of identity sub-folders (or a path,label list) ' +
-    'into <out>/<identity>/<picture> crops (same name, so pairs files still apply); resumable (pictures already done are skipped), with ' +
-    `a report of pictures without a face (<out>/${REPORT_FILE}).`,
+    'Detect, landmark and align the faces of an identity folder into canonical crops. ' +
+    'Writes <out>/<identity>/<picture> under the same names (pairs files still apply); resumable ' +
+    `(pictures done are skipped), with a report of pictures without a face (<out>/${REPORT_FILE}).`,
   usage: '--data <folder|list.csv> --out <folder> [flags]',
   flags: {
     data: DATA_FLAG,
@@ -58,7 +58,7 @@ export const alignCommand: Command = {
     threads: THREADS_FLAG,
   },
   details:
-    'Example:\n  face align --data ~/lfw --out ~/lfw-aligned --template dlib\n  face eval --model dlib-resnet --data ~/lfw-aligned --pairs ~/lfw/pairs.txt',
+    'Example:\n  face align --data ~/lfw --out ~/lfw-aligned --template dlib --no-face center:120\n  face eval --model dlib-resnet --data ~/lfw-aligned --pairs ~/lfw/pairs.txt',
   run: align,
 };
 
