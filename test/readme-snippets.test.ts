@@ -107,6 +107,22 @@ describe('README code blocks', () => {
     expect(relative).toEqual([]);
   });
 
+  it('have tables whose cells close their code spans (an unescaped | inside one splits the cell)', () => {
+    const broken: string[] = [];
+    for (const pkg of READMES) {
+      const lines = readFileSync(join(root, 'packages', pkg, 'README.md'), 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        if (!line.startsWith('|')) return;
+        const cells = line.split(/(?<!\\)\|/).slice(1, -1);
+        cells.forEach((cell, c) => {
+          if ((cell.match(/`/g) ?? []).length % 2)
+            broken.push(`${pkg}/README.md:${i + 1}, cell ${c + 1}: ${cell.trim()}`);
+        });
+      });
+    }
+    expect(broken).toEqual([]);
+  });
+
   it('type-check under tsc --strict', () => {
     const checked = snippets.filter((s) => s.mode !== 'skip');
     writeFileSync(
