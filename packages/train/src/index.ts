@@ -81,6 +81,11 @@ export { jsonlLogger, csvLogger, type LogRecord } from './callbacks/metric-logs'
 export { evaluation } from './callbacks/evaluation';
 export { earlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping';
 export { nanGuard } from './callbacks/nan-guard';
+export {
+  keepBestWeights,
+  type KeepBestWeightsOptions,
+  type KeepBestSummary,
+} from './callbacks/keep-best';
 export { checkpointCallback, type CheckpointCallbackOptions } from './callbacks/checkpoint';
 
 // Checkpoints

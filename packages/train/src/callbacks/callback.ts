@@ -2,6 +2,7 @@ import type { Rng, Stateful } from '@face/core';
 import type { Checkpoint, TrainerPosition } from '../checkpoint/checkpoint';
 import type { Fingerprint } from '../checkpoint/fingerprint';
 import type { CheckpointInfo, CheckpointManager } from '../checkpoint/manager';
+import type { KeepBestSummary } from './keep-best';
 import type { Optimizer } from '../optim/optimizer';
 import type { NamedVariable } from '../variables';
 
@@ -114,4 +115,6 @@ export interface FitResult {
   step: number;
   stopReason: StopReason | null;
   history: EpochLogs[];
+  /** What the keep-best guard did (a `keepBestWeights` callback sets it in `onTrainEnd`). */
+  keepBest?: KeepBestSummary;
 }
