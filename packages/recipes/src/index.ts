@@ -30,6 +30,8 @@ export {
   type RecipeParts,
   type ValidationOptions,
   type CheckpointOptions,
+  type GuardOptions,
+  KEEP_BEST_FILE,
 } from './recipes/run';
 export {
   classificationRecipe,
@@ -64,6 +66,13 @@ export {
   type SequentialRecipeOptions,
   type PhaseOptions,
 } from './recipes/sequential';
+export {
+  fineTuneRecipe,
+  FineTuneRun,
+  setTrainableFrom,
+  type FineTuneRecipeOptions,
+  type ProbeOptions,
+} from './recipes/fine-tune';
 export { MINER_KINDS, type MinerKind, type TripletOptions } from './recipes/pk';
 export {
   saveFaceModel,

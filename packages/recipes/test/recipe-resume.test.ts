@@ -48,14 +48,15 @@ describe('recipes resume exactly', () => {
   it('sequential: killed in phase 2 after a torn checkpoint write; the torn one is never loaded', async () => {
     const full = await uninterrupted('sequential');
     const dir = join(root, 'sequential-torn');
-    // 4 batches per epoch. Phase 1 (1 epoch) saves at updates 2, 4 and 4 (epoch end); phase 2 at
-    // 2, 4, ...: the 5th save overall (phase 2, update 4) is killed halfway through its weights.
+    // 4 batches per epoch. Phase 1 (1 epoch) saves its start (step 0, for the keep-best guard),
+    // then at updates 2, 4 and 4 (epoch end); phase 2 its start, then at 2, 4, ...: the 7th save
+    // overall (phase 2, update 4) is killed halfway through its weights.
     const run = await runChild(
       {
         FACE_CHILD_MODE: 'write',
         FACE_RECIPE: 'sequential',
         FACE_DIR: dir,
-        FACE_HANG_AT_SAVE: '5',
+        FACE_HANG_AT_SAVE: '7',
       },
       'recipe-child.ts',
     );

@@ -91,7 +91,8 @@ export function buildOptimizer(
   const headLrScale = checkNumber(fn, 'optimizer.headLrScale', spec.headLrScale ?? 1, { min: 0 });
   type O = { lr: number; weightDecay: number };
   const groups: ParamGroupInput<O>[] = [
-    ...splitWeightDecay<O>(backbone, { lrScale: backboneLrScale }),
+    // A frozen backbone (the fine-tune recipe's linear probe) has no group of its own.
+    ...(frozen(backbone) ? [] : splitWeightDecay<O>(backbone, { lrScale: backboneLrScale })),
     ...(head.length ? splitWeightDecay<O>([...head], { lrScale: headLrScale }) : []),
   ].filter((g) => (g.variables as unknown[]).length > 0);
   if (groups.length === 0)
@@ -103,6 +104,12 @@ export function buildOptimizer(
   return kind === 'adam'
     ? new Adam(groups, { lr, weightDecay })
     : new AdamW(groups, { lr, weightDecay });
+}
+
+/** A model whose weights are all frozen (an empty `trainableWeights`). */
+function frozen(backbone: VariablesInput): boolean {
+  const weights = (backbone as { trainableWeights?: unknown }).trainableWeights;
+  return Array.isArray(weights) && weights.length === 0;
 }
 
 /** A schedule spec (in epochs) as a function of the update index. */

@@ -3,7 +3,8 @@
 // command applies (its flags' help text reads them from here).
 
 /**
- * Fine-tuning a pretrained backbone (such as dlib-resnet) with a fresh head: a lower learning rate
+ * Fine-tuning a pretrained backbone (such as dlib-resnet) with a fresh head (`fineTuneRecipe`, and
+ * `face train` with a pretrained backbone): a linear probe first, then a lower learning rate
  * (measured on 225 synthetic people: verification AUC 0.94 at 3e-4, 0.66, below the pretrained
  * 0.69, at 1e-3), the backbone at 0.1x it and the head at 10x, so that the head's first random
  * gradients do not undo what the backbone knows; and no softmax phase before the margin head (the
@@ -18,6 +19,17 @@ export const FINE_TUNE_PRESET = Object.freeze({
   headLrScale: 10,
   /** Epochs of the sequential recipe's softmax phase. */
   classificationEpochs: 0,
+  /**
+   * The fine-tune recipe's linear probe (head warm-up, backbone frozen): its head's rate (the
+   * margin phase's head rate, lr x headLrScale), at most this many epochs, stopping once training
+   * accuracy has not risen by more than `probeMinDelta` for `probePatience` epochs.
+   */
+  probeLr: 3e-3,
+  probeMaxEpochs: 10,
+  probePatience: 2,
+  probeMinDelta: 0.01,
+  /** Linear warm-up of the unfrozen phase, in epochs (capped at its epochs). */
+  warmupEpochs: 1,
 });
 
 /**

@@ -6,6 +6,7 @@ import {
   checkNumber,
   checkOneOf,
   errorWithPath,
+  writeFileAtomic,
   isStateful,
   type Stateful,
 } from '@face/core';
@@ -35,6 +36,7 @@ import {
   jsonlLogger,
   type JsonValue,
   type KeepBestOptions,
+  keepBestWeights,
   type LearningRateSchedule,
   type LossFn,
   type ModelLike,
@@ -66,6 +68,9 @@ import {
 } from './optimization';
 import { loaderSource, type FaceBatch } from './source';
 
+/** What the keep-best guard did, in the run directory (`FitResult.keepBest` as JSON). */
+export const KEEP_BEST_FILE = 'keep-best.json';
+
 /** The backbone a recipe trains: a tfjs-layers model, images [n, S, S, 3] -> embeddings [n, d]. */
 export type Backbone = ModelLike &
   EmbeddingModel & {
@@ -85,6 +90,16 @@ export interface ValidationOptions {
   far?: readonly number[];
   /** Evaluate after every N-th epoch. Default 1. */
   every?: number;
+}
+
+/** The keep-best guard (see `RecipeOptions.guard`). */
+export interface GuardOptions {
+  /** Default: `val_auc` with a verification set, else `val_accuracy`. */
+  monitor?: string;
+  /** Default 'max' (`min` for names ending in `eer` or `loss`). */
+  mode?: 'min' | 'max';
+  /** Smallest change that counts as better. Default 0. */
+  minDelta?: number;
 }
 
 export interface CheckpointOptions {
@@ -131,6 +146,16 @@ export interface RecipeOptions {
   out?: string;
   checkpoint?: CheckpointOptions;
   earlyStopping?: EarlyStoppingOptions;
+  /**
+   * The keep-best guard (default on whenever there is validation): the starting weights are scored
+   * on the validation sets before the first update, the best weights (the start included) are
+   * kept, and `fit()` ends with them in the model and saves those, so a run never hands back a
+   * model worse than it started from. `FitResult.keepBest` and `<out>/keep-best.json` say which
+   * epoch was kept (0: the start), and `onNotice` when the start was kept. Without
+   * held-out identities (`validation.verification`) it can only watch held-out accuracy, and
+   * without any validation there is no guard: `guardWarning` says so. `false` turns it off.
+   */
+  guard?: GuardOptions | false;
   /** A progress bar (TTY), or per-epoch lines. Default false. */
   progress?: boolean | ProgressBarOptions;
   /** More callbacks (after the recipe's own). */
@@ -324,6 +349,12 @@ export class RecipeRun {
   private resumeCalled = false;
   private lock: RunLock | null = null;
   private readonly notice: (message: string) => void;
+  private guard: ReturnType<typeof keepBestWeights> | null = null;
+  /**
+   * Why this run has no keep-best guard of the embedding (no held-out identities), or null: for
+   * the caller to show before training (the `face` command prints it).
+   */
+  guardWarning: string | null = null;
 
   constructor(fn: string, options: RecipeOptions, parts: RecipeParts) {
     const o = options ?? ({} as RecipeOptions);
@@ -379,7 +410,8 @@ export class RecipeRun {
     };
     this.trainer = new Trainer<FaceBatch>({
       optimizer: this.optimizer,
-      variables: [...namedVariables(backbone), ...headVars],
+      // A frozen backbone (a linear probe) has no trainable weights: only the head trains.
+      variables: [...namedVariables(backbone, { allowEmpty: true }), ...headVars],
       state: [...modelState(backbone), ...(parts.state ?? [])],
       lossFn: parts.lossFn,
       schedule,
@@ -414,6 +446,8 @@ export class RecipeRun {
           every: v.every ?? 1,
         }),
       );
+    const guard = this.guardCallback(o, v, onBadImage);
+    if (guard) callbacks.push(guard);
     if (o.earlyStopping) callbacks.push(earlyStopping(o.earlyStopping));
     if (onBadImage === 'skip')
       callbacks.push(
@@ -445,6 +479,45 @@ export class RecipeRun {
       );
     callbacks.push(...(o.callbacks ?? []));
     return callbacks;
+  }
+
+  /**
+   * The keep-best guard, watching `val_auc` (held-out identities) by default, else `val_accuracy`;
+   * null (and a notice at `fit()`) without validation or with `guard: false`.
+   */
+  private guardCallback(
+    o: RecipeOptions,
+    v: ValidationOptions,
+    onBadImage: 'skip' | 'fail',
+  ): Callback | null {
+    if (o.guard === false) return null;
+    const monitor =
+      o.guard?.monitor ??
+      (v.verification ? 'val_auc' : v.classification ? 'val_accuracy' : undefined);
+    if (!monitor) {
+      this.guardWarning =
+        `${this.recipe}: no validation (no held-out identities): no keep-best guard; the model ` +
+        "saved is the last epoch's, whether or not it is better than the start";
+      return null;
+    }
+    if (!v.verification)
+      this.guardWarning =
+        `${this.recipe}: no held-out identities: the keep-best guard watches ${monitor} of the ` +
+        'training identities, which says little about faces of other people';
+    this.guard = keepBestWeights({
+      monitor,
+      mode: o.guard?.mode ?? (/(eer|loss)$/.test(monitor) ? 'min' : 'max'),
+      minDelta: o.guard?.minDelta ?? 0,
+      evaluate: async () =>
+        Object.fromEntries(
+          Object.entries(await this.validate(v, o.evalTransform, onBadImage)).map(([k, x]) => [
+            `val_${k}`,
+            x,
+          ]),
+        ),
+      ...(this.manager ? { manager: this.manager } : {}),
+    });
+    return this.guard;
   }
 
   /** Validation metrics of the current weights (what the evaluation callback logs). */
@@ -490,6 +563,11 @@ export class RecipeRun {
       this.resumed = await this.trainer.resume(this.manager, 'latest', {
         onFallback: this.notice,
       });
+      // A run resumed after its end is not trained again: it holds its best weights, as it did
+      // when it ended (a sequential recipe's finished phase).
+      const t = this.trainer;
+      if (this.resumed && this.guard && (t.epoch >= this.epochs || t.stopReason))
+        await this.guard.restoreBest(t);
     } catch (err) {
       this.unlock();
       throw err;
@@ -525,10 +603,19 @@ export class RecipeRun {
       const result = await this.trainer.fit(this.source, { epochs: this.epochs });
       // Stopped by options.signal: the trainer saved a checkpoint; no model, no summary record.
       if (this.trainer.interrupted) return result;
+      if (result.keepBest && this.out) {
+        const path = joinPath(this.out, KEEP_BEST_FILE);
+        await writeFileAtomic(path, `${JSON.stringify(result.keepBest, null, 2)}\n`);
+      }
+      // Said, never silent, when training was thrown away: the start kept, or the best not found.
+      if (result.keepBest && (!result.keepBest.improved || !result.keepBest.restored))
+        this.notice(result.keepBest.message);
       const completed = result.stopReason === null || result.stopReason.kind === 'early-stopping';
+      // With a guard, the model holds the best weights by now (the start, if nothing beat it).
       if (this.modelDir && completed) await this.save(this.modelDir);
       return result;
     } finally {
+      this.guard?.dispose();
       this.unlock();
     }
   }
@@ -599,7 +686,7 @@ export class RecipeRun {
 async function runOutputs(out: string, modelDir: string | null): Promise<string[]> {
   const f = await import('node:fs/promises');
   const found: string[] = [];
-  for (const name of ['log.jsonl', 'log.csv', SKIPPED_IMAGES_FILE]) {
+  for (const name of ['log.jsonl', 'log.csv', SKIPPED_IMAGES_FILE, KEEP_BEST_FILE]) {
     const stat = await f.stat(joinPath(out, name)).catch(() => null);
     if (stat && (!stat.isFile() || stat.size > 0)) found.push(name);
   }
