@@ -11,6 +11,7 @@ import {
   OPTIMIZER_KINDS,
   SCHEDULE_KINDS,
   classificationRecipe,
+  fineTuneRecipe,
   jointRecipe,
   metricLossOptions,
   metricRecipe,
@@ -158,7 +159,17 @@ export const trainCommand: Command = {
       value: 'name',
       choices: SCHEDULE_KINDS,
     },
-    'warmup-epochs': { type: 'string', description: 'linear warm-up', default: '0', value: 'x' },
+    'warmup-epochs': {
+      type: 'string',
+      description: `linear warm-up (fine-tuning a pretrained backbone: at least ${FINE_TUNE_PRESET.warmupEpochs} unless --epochs 1)`,
+      default: '0',
+      value: 'x',
+    },
+    'probe-epochs': {
+      type: 'string',
+      description: `sequential with a pretrained backbone: at most this many epochs of the new head alone on the frozen backbone, until its accuracy stops rising, before the backbone trains (0: none; default ${FINE_TUNE_PRESET.probeMaxEpochs})`,
+      value: 'n',
+    },
     'label-smoothing': {
       type: 'string',
       description: 'label smoothing of the softmax phase',
@@ -315,6 +326,7 @@ function readTrainFlags(v: Values) {
     weightDecay: num('weight-decay')!,
     schedule: stringFlag(name, v, 'schedule') as ScheduleKind,
     warmupEpochs: num('warmup-epochs')!,
+    probeEpochs: int('probe-epochs'),
     head: stringFlag(name, v, 'head') as HeadKind | undefined,
     scale: num('scale'),
     margin: num('margin'),
@@ -346,6 +358,8 @@ function readTrainFlags(v: Values) {
   };
   if (s.allowScheduleChange && !s.resume)
     throw new UsageError(`face ${name}: flag --allow-schedule-change only applies with --resume`);
+  if (recipe !== 'sequential' && s.probeEpochs !== undefined)
+    throw new UsageError(`face ${name}: flag --probe-epochs only applies to --recipe sequential`);
   if (recipe !== 'sequential' && s.classificationEpochs !== undefined)
     throw new UsageError(
       `face ${name}: flag --classification-epochs only applies to --recipe sequential`,
@@ -495,6 +509,9 @@ function sequentialRun(
   headOptions: { scale?: number; margin?: number },
 ): TrainingRun {
   const preset = backbone.pretrained ? FINE_TUNE_PRESET : null;
+  // A pretrained backbone, no softmax phase asked for: the fine-tune recipe (the new head alone on
+  // the frozen backbone first, then the backbone at a low rate after a warm-up).
+  if (preset && !s.classificationEpochs) return fineTuneRun(s, common, headOptions);
   const run = sequentialRecipe({
     ...common,
     classification: {
@@ -525,6 +542,44 @@ function sequentialRun(
     phases: [
       ...(run.phase1 ? [{ label: 'phase 1 (softmax)', run: run.phase1 }] : []),
       { label: 'phase 2 (margin)', run: run.phase2 },
+    ],
+    dispose: () => run.dispose(),
+  };
+}
+
+/** `fineTuneRecipe` for a pretrained backbone: a linear probe, then the unfrozen blocks. */
+function fineTuneRun(
+  s: TrainSettings,
+  common: Omit<RecipeOptions, 'epochs'>,
+  headOptions: { scale?: number; margin?: number },
+): TrainingRun {
+  const p = FINE_TUNE_PRESET;
+  const run = fineTuneRecipe({
+    ...common,
+    epochs: s.epochs,
+    batchSize: s.batch,
+    head: s.head ?? 'arcface',
+    headOptions,
+    ...(s.probeEpochs !== undefined ? { probe: { maxEpochs: s.probeEpochs } } : {}),
+    optimizer: {
+      ...common.optimizer,
+      backboneLrScale: p.backboneLrScale,
+      headLrScale: p.headLrScale,
+    },
+    schedule: {
+      ...(common.schedule as object),
+      warmupEpochs: Math.max(s.warmupEpochs, Math.min(p.warmupEpochs, s.epochs - 1)),
+    },
+  });
+  return {
+    fit: async () => Object.values(await run.fit()).filter((r): r is FitResult => r !== null),
+    resume: async () => {
+      const info = await run.resume();
+      return info.probe !== null || info.tune !== null;
+    },
+    phases: [
+      ...(run.probe ? [{ label: 'probe (head alone)', run: run.probe }] : []),
+      { label: 'fine-tuning', run: run.tune },
     ],
     dispose: () => run.dispose(),
   };
@@ -568,6 +623,9 @@ async function fitAndReport(
     log(`resumed from ${where}`);
     if (changed) io.err(`face train: ${changed}`);
   } else await refuseExistingRun(run.phases, s.out, s.argv);
+  // The model handed back is the last phase's: say when nothing guards it against getting worse.
+  const warning = run.phases.at(-1)?.run.guardWarning;
+  if (warning) io.err(`warning: ${warning}`);
   const t0 = Date.now();
   const results = await run.fit();
   if (run.phases.some((p) => p.run.interrupted)) return interrupted(s, run, io, interruption);
@@ -584,6 +642,13 @@ async function fitAndReport(
         ? `, verification AUC ${fmt(last.val_auc)}, EER ${fmt(last.val_eer)}`
         : ''),
   );
+  const guard = results.at(-1)?.keepBest;
+  if (guard)
+    io.out(
+      `keep-best: ${guard.monitor} ${fmt(guard.start ?? undefined)} at the start, best ` +
+        `${fmt(guard.best ?? undefined)} at epoch ${guard.bestEpoch} (0: the start)` +
+        (guard.improved ? '' : '; training did not beat the starting model; kept the start'),
+    );
   if (!stop || stop.kind === 'early-stopping') io.out(`model: ${s.out}/model`);
   return stop && stop.kind !== 'early-stopping' ? 1 : 0;
 }
