@@ -48,7 +48,8 @@ export async function refuseExistingRun(
 ): Promise<void> {
   for (const { run } of phases) {
     if (!run.manager || (run.out && existsSync(join(run.out, LOCK_FILE)))) continue;
-    const folders = await run.manager.stepFolders();
+    // A folder that cannot be listed (a path through a file) is the recipe's to report.
+    const folders = await run.manager.stepFolders().catch(() => []);
     if (!folders.length) continue;
     const latest = (await run.manager.list()).at(-1);
     const how = latest
