@@ -70,9 +70,7 @@ describe('rates the data cannot measure', () => {
     const pairs = /verification pairs \(same \/ different\)\s+(\d+) \/ (\d+)/.exec(r.out)!;
     const impostors = Number(pairs[2]);
     expect(impostors).toBeLessThan(1000);
-    expect(r.out).toMatch(
-      new RegExp(`TAR @ FAR=0\\.001\\s+n/a \\(needs >= 1000 impostor pairs, has ${impostors}\\)`),
-    );
+    expect(r.out).toMatch(/TAR @ FAR=0\.001\s+n\/a \(needs >= 1000 impostor pairs\)/);
     expect(r.out).toMatch(/TAR @ FAR=0\.5\s+\d\.\d{3}/);
     const v = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')).verification;
     const [low, high] = v.tarAtFar as (Point & { tar: number | null })[];
@@ -98,9 +96,7 @@ describe('rates the data cannot measure', () => {
       report,
     );
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(
-      /open-set DIR @ FAR=0\.01\s+n\/a \(needs >= 100 unknown queries, has \d+\)/,
-    );
+    expect(r.out).toMatch(/open-set DIR @ FAR=0\.01\s+n\/a \(needs >= 100 unknown queries\)/);
     const i = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')).identification;
     expect(i.dirAtFar[0]).toMatchObject({ far: 0.01, dir: null, measurable: false });
     expect(i.dirAtFar[0].reason).toMatch(/^needs >= 100 unknown queries, has \d+$/);

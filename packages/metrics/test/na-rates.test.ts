@@ -32,9 +32,10 @@ describe('the measurability rule: a FAR of f needs >= 1/f negatives', () => {
   });
 
   it('farMeasurability says why not, with the count needed and the count there', () => {
-    expect(farMeasurability(1e-3, 1000)).toEqual({ measurable: true, reason: null });
+    expect(farMeasurability(1e-3, 1000)).toEqual({ measurable: true, needed: 1000, reason: null });
     expect(farMeasurability(1e-3, 999)).toEqual({
       measurable: false,
+      needed: 1000,
       reason: 'needs >= 1000 impostor pairs, has 999',
     });
     expect(farMeasurability(0.01, 5, 'unknown queries').reason).toBe(

@@ -8,6 +8,8 @@
 export interface Measurability {
   /** False when the data hold fewer than {@link negativesNeeded}`(far)` negatives. */
   measurable: boolean;
+  /** Negatives the FAR target needs ({@link negativesNeeded}): what a table says is missing. */
+  needed: number;
   /** Why not, e.g. "needs >= 1000 impostor pairs, has 60"; null when measurable. */
   reason: string | null;
 }
@@ -33,9 +35,9 @@ export function farMeasurability(
   what = 'impostor pairs',
 ): Measurability {
   const needed = negativesNeeded(far);
-  if (negatives >= needed) return { measurable: true, reason: null };
+  if (negatives >= needed) return { measurable: true, needed, reason: null };
   const need = Number.isFinite(needed) ? `>= ${needed}` : 'infinitely many';
-  return { measurable: false, reason: `needs ${need} ${what}, has ${negatives}` };
+  return { measurable: false, needed, reason: `needs ${need} ${what}, has ${negatives}` };
 }
 
 /**

@@ -77,19 +77,21 @@ function count(s: EvaluationSummary, key: string, label: string, value: string):
 
 /**
  * A rate at a FAR target: a number when the data can measure it, else NaN in `metrics` (null in
- * JSON) and "n/a (needs >= N impostor pairs, has n)" in the table, never a number that reads as one.
+ * JSON) and "n/a (needs >= N impostor pairs)" in the table, never a number that reads as one.
  */
 function rate(
   s: EvaluationSummary,
   key: string,
   label: string,
   value: number,
-  m: { measurable?: boolean; reason?: string | null },
+  m: { measurable?: boolean; needed?: number },
+  negatives: string,
 ): void {
   // Results built without the measurability (older callers, hand-made ones) count as measured.
   if (m.measurable !== false) return metric(s, key, label, value);
   s.metrics[key] = NaN;
-  s.rows.push({ key, label, value: `n/a (${m.reason ?? 'too few negatives for this FAR'})` });
+  const needs = Number.isFinite(m.needed) ? `>= ${m.needed}` : 'more';
+  s.rows.push({ key, label, value: `n/a (needs ${needs} ${negatives})` });
 }
 
 function addClassification(s: EvaluationSummary, c: ClassificationResult, leftOut: number): void {
@@ -105,7 +107,8 @@ function addVerification(s: EvaluationSummary, v: VerificationResult, kFold: boo
   count(s, 'pairs', 'verification pairs (same / different)', `${v.positives} / ${v.negatives}`);
   metric(s, 'auc', 'verification AUC', v.auc);
   metric(s, 'eer', 'verification EER', v.eer.eer);
-  for (const p of v.tarAtFar) rate(s, `tar@far=${p.far}`, `TAR @ FAR=${p.far}`, p.tar, p);
+  for (const p of v.tarAtFar)
+    rate(s, `tar@far=${p.far}`, `TAR @ FAR=${p.far}`, p.tar, p, 'impostor pairs');
   metric(s, 'pair_accuracy', 'best-threshold accuracy', v.bestAccuracy.accuracy);
   const folds = new Set(v.pairs.map((p) => p.fold)).size;
   if (kFold && folds > 1)
@@ -130,7 +133,8 @@ function addIdentification(s: EvaluationSummary, i: IdentificationResult): void 
   );
   metric(s, 'rank1', '1:N rank-1 (known queries)', i.cmc[0]);
   if (i.cmc[4] !== undefined) metric(s, 'rank5', '1:N rank-5 (known queries)', i.cmc[4]);
-  for (const p of i.dirAtFar) rate(s, `dir@far=${p.far}`, `open-set DIR @ FAR=${p.far}`, p.dir, p);
+  for (const p of i.dirAtFar)
+    rate(s, `dir@far=${p.far}`, `open-set DIR @ FAR=${p.far}`, p.dir, p, 'unknown queries');
   const { gallery, queries } = i.dropped;
   if (gallery + queries)
     count(
