@@ -6,6 +6,7 @@ import { embedDataset, embedRows, probeSet, verifyPairs } from './demo/evaluate'
 import { buildBackbone, buildHead } from './demo/model';
 import { downloadModel, indexedDbRoundTrip, type RoundTrip } from './demo/save';
 import { trainDemo } from './demo/train';
+import { enrolAndShow, showPreviousVisit, type GalleryDbState } from './gallery-db';
 import { TrainingChart } from './ui/chart';
 import { faceCanvas } from './ui/faces';
 import { renderGallery } from './ui/gallery';
@@ -43,6 +44,8 @@ export interface DemoState {
   gallery?: Record<string, number>;
   probe?: { count: number; embeddings: number[][] };
   indexedDb?: RoundTrip;
+  /** The persistent gallery (PGlite + pgvector in IndexedDB): the last visit's and this run's. */
+  galleryDb?: GalleryDbState;
   /** Tensors alive at the end, and how many of them are the backbone's weights. */
   tensors?: { alive: number; weights: number };
   error?: string;
@@ -83,6 +86,9 @@ async function run(): Promise<void> {
   const samples = $('samples');
   for (let i = 0; i < Math.min(16, data.faces.size); i += Math.ceil(config.imagesPerIdentity / 2))
     samples.append(faceCanvas(data.faces.loadSync(i)));
+
+  status('identifying with the gallery of the last visit, if any');
+  state.galleryDb = await showPreviousVisit($('gallery-db'), config, data);
 
   const backbone = buildBackbone(config);
   const head = buildHead(config, data.numClasses);
@@ -147,6 +153,9 @@ async function run(): Promise<void> {
     `saved to indexeddb://face-demo (${(trip.weightBytes / 1024).toFixed(0)} KiB) and reloaded: ` +
     `weights ${trip.weightsIdentical ? 'bit-identical' : 'DIFFERENT'}, embeddings within ` +
     `${(trip.maxAbsDiff / trip.maxAbs).toExponential(1)} of their scale`;
+  status('enrolling the people trained on in the gallery (IndexedDB)');
+  state.galleryDb ??= {};
+  await enrolAndShow($('gallery-db'), state.galleryDb, backbone, data, m.bestAccuracy.threshold);
   state.download = () => downloadModel(backbone);
   const button = $<HTMLButtonElement>('download');
   button.disabled = false;
