@@ -40,6 +40,9 @@ export default defineConfig({
   plugins: [tfjsWasmThreadsSurviveMinify()],
   server: { headers: isolation },
   preview: { headers: isolation },
+  // PGlite (@face/gallery's database) fetches its wasm and data files next to its own module;
+  // the dev server's dependency pre-bundling would move it away from them (pglite.dev's notes).
+  optimizeDeps: { exclude: ['@electric-sql/pglite', '@electric-sql/pglite-pgvector'] },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,

@@ -19,7 +19,12 @@ export async function openPostgres(
 ): Promise<Driver> {
   let pg: { Client: new (config: { connectionString: string }) => PgClient };
   try {
-    const mod = (await import('pg')) as unknown as { default?: typeof pg } & typeof pg;
+    // A name in a variable, not a literal: bundlers (Vite, webpack) then leave it alone, so a
+    // browser app, which never opens a postgres:// gallery, neither needs pg nor ships it.
+    const name = 'pg';
+    const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ name)) as {
+      default?: typeof pg;
+    } & typeof pg;
     pg = mod.default ?? mod;
   } catch (err) {
     throw new GalleryDriverError(
