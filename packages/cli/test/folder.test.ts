@@ -95,6 +95,9 @@ describe('image folders', () => {
       'all',
       '--unknown-fraction',
       '0.5',
+      // It trained on every person of the folder: evaluated on them, on purpose.
+      '--split',
+      'all',
     );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);

@@ -104,7 +104,7 @@ describe('outputs inside the model folder are refused', () => {
       );
     }
     for (const dir of [model, join(model, 'report')]) {
-      const r = await face('eval', '--model', model, ...data, '--report', dir);
+      const r = await face('eval', '--model', model, ...data, '--split', 'all', '--report', dir);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/^face eval: flag --report names .* inside the --model folder/);
     }
@@ -135,7 +135,18 @@ describe('a full disk under embed and eval keeps the previous output', () => {
 
   it('eval --report: report.json stays whole', async () => {
     const dir = join(root, 'report');
-    const args = ['eval', '--model', model, ...data, '--task', 'classification', '--report', dir];
+    const args = [
+      'eval',
+      '--model',
+      model,
+      ...data,
+      '--split',
+      'seen',
+      '--task',
+      'classification',
+      '--report',
+      dir,
+    ];
     expect((await face(...args)).code).toBe(0);
     const before = snapshot(dir);
     const r = await diskFull('report.json', () => face(...args));
@@ -163,7 +174,18 @@ describe('outputs made of several files are replaced as one', () => {
 
   it('eval --report: a full disk on a figure leaves report.json and every figure as they were', async () => {
     const dir = join(root, 'report-set');
-    const args = ['eval', '--model', model, ...data, '--task', 'pairs', '--report', dir];
+    const args = [
+      'eval',
+      '--model',
+      model,
+      ...data,
+      '--split',
+      'all',
+      '--task',
+      'pairs',
+      '--report',
+      dir,
+    ];
     expect((await face(...args)).code).toBe(0);
     const before = snapshot(dir);
     expect(Object.keys(before).some((name) => name.endsWith('.svg'))).toBe(true);
