@@ -10,8 +10,8 @@ import { CRASH_MODEL, CRASH_TEMPLATES, crashTemplate, crashTemplates } from './h
 
 /** Starts the child enrolment and kills it with SIGKILL after `batch <n>`, plus `delayMs`. */
 async function enrolAndKill(dir: string, batch: number, delayMs: number) {
-  const run = await runChild('crash-child.ts', { GALLERY_DIR: dir });
-  await run.waitFor(`batch ${batch} `);
+  const run = await runChild({ GALLERY_DIR: dir });
+  await run.waitFor([`batch ${batch} `]);
   await new Promise((r) => setTimeout(r, delayMs));
   run.child.kill('SIGKILL');
   const { signal } = await run.exited;

@@ -6,16 +6,29 @@ import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { tfjsGradientsEsbuildPlugin } from '../../backends/bundler/tfjs-gradients';
 
 const packages = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+/** Marks esbuild's own resolution of an external package, so that its hook lets it through. */
+const SKIP = Symbol('face-child-external');
 
 const bundled = new Map<string, Promise<string>>();
 
+export interface ChildRunnerOptions {
+  /**
+   * Packages (and their subpaths) left out of the bundle, imported from where package `owner`'s
+   * tests import them: for packages that find files next to their own modules (PGlite's wasm and
+   * extension archives) or that a bundle would copy (a second instance of a singleton).
+   */
+  external?: readonly string[];
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** `entry` bundled once per test process; TF.js resolved from package `owner` (its tests' copy). */
-function bundle(owner: string, entry: string): Promise<string> {
+function bundle(owner: string, entry: string, external: readonly string[]): Promise<string> {
   let done = bundled.get(entry);
   done ??= (async () => {
     const requireOwn = createRequire(join(packages, owner, 'package.json'));
@@ -39,6 +52,20 @@ function bundle(owner: string, entry: string): Promise<string> {
             });
             b.onResolve({ filter: /^@tensorflow\// }, (args) => {
               return { path: requireOwn.resolve(args.path), external: true };
+            });
+            if (external.length === 0) return;
+            const names = external.map(escapeRegExp).join('|');
+            b.onResolve({ filter: new RegExp(`^(${names})(/.*)?$`) }, async (args) => {
+              if (args.pluginData === SKIP) return undefined;
+              // Resolved as an ESM import from the owner's folder (its `exports`, `import`
+              // condition), then imported by URL: the child finds the very files the tests do.
+              const found = await b.resolve(args.path, {
+                kind: args.kind,
+                resolveDir: join(packages, owner),
+                pluginData: SKIP,
+              });
+              if (found.errors.length > 0) return { errors: found.errors };
+              return { path: pathToFileURL(found.path).href, external: true };
             });
           },
         },
@@ -65,10 +92,11 @@ export function childRunner(
   owner: string,
   helpersDir: string,
   defaultEntry?: string,
+  options: ChildRunnerOptions = {},
 ): (env: Record<string, string>, entry?: string) => Promise<ChildRun> {
   return (env, entry = defaultEntry) => {
     if (entry === undefined) throw new Error(`runChild: name a child entry of ${helpersDir}`);
-    return runChild(owner, join(helpersDir, entry), env);
+    return runChild(owner, join(helpersDir, entry), env, options.external ?? []);
   };
 }
 
@@ -76,8 +104,9 @@ async function runChild(
   owner: string,
   entry: string,
   env: Record<string, string>,
+  external: readonly string[],
 ): Promise<ChildRun> {
-  const script = await bundle(owner, entry);
+  const script = await bundle(owner, entry, external);
   const child = spawn(process.execPath, [script], {
     env: {
       ...process.env,
