@@ -125,10 +125,24 @@ function recording(dataset: FaceDataset, opened: OpenedDataset): FaceDataset {
   });
 }
 
+// The detector each opened dataset aligns with: its weights are tensors the command must free.
+const detectors = new WeakMap<OpenedDataset, FaceDetector>();
+
+/**
+ * Frees what `applyFaceCrop` loaded for `opened` (the detector's weights under `--align`); a
+ * no-op otherwise and when called again. Commands call it when they are done with the data.
+ */
+export function releaseFaceCrop(opened: OpenedDataset): void {
+  const detector = detectors.get(opened);
+  if (!detector) return;
+  detectors.delete(opened);
+  detector.dispose();
+}
+
 /**
  * Applies `--crop` / `--align` to `opened.dataset` (in place) and says what it did; a no-op
  * without them. `modelSize` picks the default template (dlib's chip for 150 px models).
- * Returns the detector to dispose at the end, if one was loaded.
+ * Returns the detector, if one was loaded; `releaseFaceCrop(opened)` disposes it.
  */
 export async function applyFaceCrop(
   command: string,
@@ -161,6 +175,7 @@ export async function applyFaceCrop(
     // face-api's model/ folder holds the detector's weights beside dlib's.
     weights: stringFlag(command, v, 'weights'),
   });
+  detectors.set(opened, detector);
   opened.dataset = recording(
     alignedDataset(inner, { detector, template, policy: s.policy }),
     opened,

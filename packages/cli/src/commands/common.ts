@@ -8,8 +8,8 @@ import {
 } from '@face/recipes';
 import { numberFlag, stringFlag, UsageError, type Flag, type Io, type Values } from '../args';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
-import { BAD_IMAGE_POLICIES, openDataset } from '../datasets';
-import { applyFaceCrop } from '../face-crop';
+import { BAD_IMAGE_POLICIES, openDataset, type OpenedDataset } from '../datasets';
+import { applyFaceCrop, releaseFaceCrop } from '../face-crop';
 import { loadModelFlag } from '../models';
 
 export const BACKEND_FLAG: Flag = {
@@ -107,8 +107,26 @@ export async function modelAndData(
   });
   io.out(`data: ${opened.description}`);
   // --crop / --align: what each picture goes through before the model's resizing.
-  await applyFaceCrop(command, v, opened, model.imageSize, io.out);
+  try {
+    await applyFaceCrop(command, v, opened, model.imageSize, io.out);
+  } catch (err) {
+    disposeModelAndData({ model, opened });
+    throw err;
+  }
   return { model, opened };
+}
+
+/** Frees what `modelAndData` loaded: the model's tensors and the `--align` detector's. */
+export function disposeModelAndData({
+  model,
+  opened,
+}: {
+  model: { head?: { dispose(): void } | null; backbone: { dispose(): void } };
+  opened: OpenedDataset;
+}): void {
+  releaseFaceCrop(opened);
+  model.head?.dispose();
+  model.backbone.dispose();
 }
 
 /** Positional arguments a command does not take. */

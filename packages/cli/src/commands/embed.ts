@@ -18,6 +18,7 @@ import {
   SYNTHETIC_FLAGS,
   noPositionals,
   modelAndData,
+  disposeModelAndData,
 } from './common';
 
 const name = 'embed';
@@ -120,7 +121,6 @@ async function embed(v: Values, io: Io): Promise<number> {
   );
   const skipped = skippedFilesLine(opened);
   if (skipped) io.err(skipped);
-  model.head?.dispose();
-  model.backbone.dispose();
+  disposeModelAndData({ model, opened });
   return 0;
 }

@@ -43,6 +43,7 @@ import {
   fmt,
   noPositionals,
   modelAndData,
+  disposeModelAndData,
 } from './common';
 import { SPLIT_FLAG, refuseSeenPairs, splitData, trainingRecordFlag } from './eval-split';
 
@@ -161,8 +162,7 @@ async function evaluate(v: Values, io: Io): Promise<number> {
     }
     return 0;
   } finally {
-    model.head?.dispose();
-    model.backbone.dispose();
+    disposeModelAndData({ model, opened });
   }
 }
 

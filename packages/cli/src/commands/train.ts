@@ -27,7 +27,7 @@ import {
 import { isInteractive, type FitResult } from '@face/train';
 import { interruptOnSignals, STOP_SIGNALS, type Interruption } from '../interrupt';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
-import { applyFaceCrop, FACE_CROP_FLAGS } from '../face-crop';
+import { applyFaceCrop, FACE_CROP_FLAGS, releaseFaceCrop } from '../face-crop';
 import { BACKBONES, buildBackbone, type BackboneName, type BuiltBackbone } from '../backbones';
 import {
   atModelSize,
@@ -273,8 +273,9 @@ async function trainWith(
 ): Promise<number> {
   await backendFromFlags(name, v, { out: log, err: io.err });
   const backbone = await buildBackbone(s.backbone.name, s.backbone.options);
+  let opened: OpenedDataset | undefined;
   try {
-    const opened = openDataset(name, 'data', s.data, {
+    opened = openDataset(name, 'data', s.data, {
       imageSize: backbone.imageSize,
       seed: s.seed,
       ...s.synthetic,
@@ -299,6 +300,8 @@ async function trainWith(
       run.dispose();
     }
   } finally {
+    // The --align detector's weights go with the data.
+    if (opened) releaseFaceCrop(opened);
     backbone.model.dispose();
   }
 }
