@@ -15,7 +15,12 @@ export {
   type TemplateName,
 } from './templates';
 export { alignFaces, alignmentMatrix, warpAffine, warpAffinePixels } from './warp';
-export { alignTransform, type AlignTransformOptions } from './transform';
+export {
+  alignTransform,
+  registerAlignTransforms,
+  ALIGN_TRANSFORM_KIND,
+  type AlignTransformOptions,
+} from './transform';
 export {
   FaceDetector,
   DETECTORS,

@@ -1,12 +1,19 @@
 export {
   type Transform,
   type TransformSpec,
+  type RegisteredTransformKind,
+  type RegisteredTransformSpec,
   type SizeSpec,
   type PixelImage,
   compose,
   applyTransform,
 } from './transform';
-export { transformFromSpec } from './spec';
+export {
+  transformFromSpec,
+  registerTransformKind,
+  transformKinds,
+  type TransformKindBuilder,
+} from './spec';
 export {
   resize,
   centerCrop,

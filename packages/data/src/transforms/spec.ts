@@ -1,15 +1,51 @@
-import { InvalidArgumentError } from '@face/core';
+import { InvalidArgumentError, Registry } from '@face/core';
 import { centerCrop, resize } from './geometry';
 import { normalize } from './normalize';
-import { compose, type SizeSpec, type Transform } from './transform';
+import { compose, type RegisteredTransformKind, type SizeSpec, type Transform } from './transform';
 
-const KINDS = ['normalize', 'resize', 'centerCrop', 'compose'];
+const BUILT_IN = ['normalize', 'resize', 'centerCrop', 'compose'];
+
+/**
+ * Rebuilds a transform of a registered kind from its spec, checking every entry; `at` names the
+ * spec for errors (`spec.transforms[0]`: an entry is `${at}.landmarks`).
+ */
+export type TransformKindBuilder = (
+  spec: Readonly<Record<string, unknown>>,
+  at: string,
+) => Transform;
+
+/** The kinds other packages added to `transformFromSpec` (@face/align's `'align.similarity'`). */
+export const transformKinds = new Registry<TransformKindBuilder>(
+  'transform kind',
+  'transformFromSpec',
+  'registerTransformKind',
+);
+
+/**
+ * Teaches `transformFromSpec` a kind: saved specs `{ kind, ... }` are rebuilt by `build`. Kinds
+ * are prefixed with the package that registers them (`'align.similarity'`); one registration each.
+ */
+export function registerTransformKind(kind: RegisteredTransformKind, build: TransformKindBuilder) {
+  if (typeof kind !== 'string' || !/^[A-Za-z][\w-]*\.[\w.-]+$/.test(kind))
+    throw new InvalidArgumentError(
+      'registerTransformKind',
+      'kind',
+      kind,
+      "a kind prefixed with its package ('align.similarity')",
+    );
+  if (typeof build !== 'function')
+    throw new InvalidArgumentError('registerTransformKind', 'build', build, 'a function');
+  transformKinds.register(kind, build);
+}
+
+const kinds = () => [...BUILT_IN, ...transformKinds.names];
 /** Deeper nesting than any real pipeline: a hostile file cannot recurse without bound. */
 const MAX_DEPTH = 16;
 
 /**
  * Rebuilds a transform from its `spec` (JSON read from a file, say): `normalize`, `resize`,
- * `centerCrop` and `compose` of them. The rebuilt transform computes the same numbers as the
+ * `centerCrop`, `compose` of them, and the kinds other packages registered
+ * (`registerTransformKind`). The rebuilt transform computes the same numbers as the
  * saved one and carries the same spec. Anything else is refused with an `InvalidArgumentError`
  * naming the entry (`spec.transforms[1].size`).
  */
@@ -26,7 +62,9 @@ function fromSpec(json: unknown, at: string, depth: number): Transform {
     return bad(
       at,
       json,
-      `a transform spec { kind: ${KINDS.map((k) => `'${k}'`).join(' | ')}, ... }`,
+      `a transform spec { kind: ${kinds()
+        .map((k) => `'${k}'`)
+        .join(' | ')}, ... }`,
     );
   const j = json as Record<string, unknown>;
   const rgb = (key: string, positive = false): [number, number, number] => {
@@ -59,7 +97,16 @@ function fromSpec(json: unknown, at: string, depth: number): Transform {
         bad(at, '(nested compose)', `nested at most ${MAX_DEPTH} composes deep`);
       return compose(j.transforms.map((t, i) => fromSpec(t, `${at}.transforms[${i}]`, depth + 1)));
     }
-    default:
-      return bad(`${at}.kind`, j.kind, `one of ${KINDS.map((k) => `'${k}'`).join(', ')}`);
+    default: {
+      // Kinds of other packages (registered when they load).
+      if (transformKinds.has(j.kind)) return transformKinds.get(j.kind)(j, at);
+      const names = kinds().map((k) => `'${k}'`);
+      // A package's kind ('align.similarity') read before the package was imported.
+      const hint =
+        typeof j.kind === 'string' && j.kind.includes('.')
+          ? ` (import the package that registers '${j.kind}' first)`
+          : '';
+      return bad(`${at}.kind`, j.kind, `one of ${names.join(', ')}${hint}`);
+    }
   }
 }

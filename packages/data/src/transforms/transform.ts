@@ -41,7 +41,20 @@ export type TransformSpec =
   | { kind: 'normalize'; mean: [number, number, number]; std: [number, number, number] }
   | { kind: 'resize'; size: SizeSpec; method: 'bilinear' | 'nearest' }
   | { kind: 'centerCrop'; size: SizeSpec }
-  | { kind: 'compose'; transforms: TransformSpec[] };
+  | { kind: 'compose'; transforms: TransformSpec[] }
+  | RegisteredTransformSpec;
+
+/**
+ * The kind of a transform another package registers (`registerTransformKind`): prefixed with
+ * its package, `'align.similarity'`, so it never takes a built-in's name.
+ */
+export type RegisteredTransformKind = `${string}.${string}`;
+
+/** A saved transform of a registered kind: its kind and the JSON its builder reads. */
+export interface RegisteredTransformSpec {
+  kind: RegisteredTransformKind;
+  [key: string]: unknown;
+}
 
 /** Asserts a `[N, H, W, 3]` batch and one generator per image. */
 export function checkBatch(fn: string, images: tf.Tensor, rngs?: readonly Rng[]): void {
