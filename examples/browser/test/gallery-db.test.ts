@@ -1,11 +1,12 @@
 // Issue 18's browser proof: the demo page enrols the people it trained on in a gallery kept in
 // IndexedDB (@face/gallery on PGlite + pgvector, `idb://`), identifies pictures, and after a
 // reload the saved model identifies them again against what the first visit enrolled.
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GALLERY_IDB_DATABASE, type GalleryDbState } from '../src/gallery-db/gallery-db';
 import type { DemoState } from '../src/main';
-import { launchChromium } from './chromium';
+import { artifacts, launchChromium } from './chromium';
 
 /** A run of seconds on the cpu backend: 6 people to train on (3 pictures enrolled each), 2 unseen. */
 const QUERY =
@@ -72,6 +73,7 @@ describe('the demo page’s gallery (Chromium, PGlite in IndexedDB)', () => {
     );
     expect(databases).toContain(GALLERY_IDB_DATABASE);
     expect(await page.locator('#gallery-db figure canvas').count()).toBe(3);
+    await page.locator('#gallery-db').screenshot({ path: join(artifacts, 'gallery-db.png') });
   });
 
   it('after a reload, the saved model finds the enrolled people in the persisted gallery', async () => {

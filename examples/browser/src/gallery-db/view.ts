@@ -33,7 +33,10 @@ export async function renderGalleryRun(
     figure.style.borderColor = isRight(q) ? '#1e8449' : '#c0392b';
     figure.append(faceCanvas(await dataset.load(q.index), 3));
     const caption = document.createElement('figcaption');
-    caption.textContent = `${q.kind} of ${q.expected ?? 'a stranger'}: ${answer(q)}`;
+    caption.textContent =
+      q.expected === null
+        ? `someone never enrolled: ${answer(q)}`
+        : `${q.kind} of ${q.expected}: ${answer(q)}`;
     figure.append(caption);
     block.append(figure);
   }
