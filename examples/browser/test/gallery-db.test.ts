@@ -48,6 +48,8 @@ describe('the demo page’s gallery (Chromium, PGlite in IndexedDB)', () => {
     first = await demoState();
     expect(first.error).toBeUndefined();
     expect(pageErrors).toEqual([]);
+    // The gallery's embeddings and fingerprint leave no tensor behind: only the weights remain.
+    expect(first.tensors?.alive).toBe(first.tensors?.weights);
     const gallery = first.galleryDb as GalleryDbState;
     expect(gallery.error).toBeUndefined();
     expect(gallery.previous).toBeNull();
