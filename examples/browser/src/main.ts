@@ -8,8 +8,9 @@ import { downloadModel, indexedDbRoundTrip, type RoundTrip } from './demo/save';
 import { trainDemo } from './demo/train';
 import { enrolAndShow, showPreviousVisit, type GalleryDbState } from './gallery-db';
 import { TrainingChart } from './ui/chart';
-import { faceCanvas } from './ui/faces';
+import { distinctPeople, faceCanvas } from './ui/faces';
 import { renderGallery } from './ui/gallery';
+import { headline, roundTripWords, trainingStatus } from './ui/words';
 
 /** Held-out images whose embeddings the page publishes (the test compares them with Node's). */
 const PROBE_COUNT = 16;
@@ -78,14 +79,18 @@ async function run(): Promise<void> {
       : '') +
     (state.backend.backend === 'wasm' ? `, ${state.backend.threads} thread(s)` : '') +
     `; crossOriginIsolated: ${state.backend.crossOriginIsolated}`;
+  $('headline').textContent = headline(state.backend);
 
   const data = makeData(config);
   $('dataset').textContent =
     `${data.train.size} pictures of ${data.numClasses} people to train on; ` +
     `${data.test.size} pictures of ${config.testIdentities} people never seen, ${data.pairs.length} pairs`;
   const samples = $('samples');
-  for (let i = 0; i < Math.min(16, data.faces.size); i += Math.ceil(config.imagesPerIdentity / 2))
-    samples.append(faceCanvas(data.faces.loadSync(i)));
+  for (const i of distinctPeople(data.faces.labels, 12)) {
+    const canvas = faceCanvas(data.faces.loadSync(i));
+    canvas.dataset.person = String(data.faces.labels[i]);
+    samples.append(canvas);
+  }
 
   status('identifying with the gallery of the last visit, if any');
   state.galleryDb = await showPreviousVisit($('gallery-db'), config, data);
@@ -107,9 +112,7 @@ async function run(): Promise<void> {
       const { step, epoch, loss, lr } = logs;
       state.steps.push({ step, epoch, loss, accuracy, lr, seconds });
       chart.push(logs.loss, accuracy);
-      status(
-        `training: step ${logs.step} / ${totalSteps}, loss ${logs.loss.toFixed(3)}, accuracy ${accuracy.toFixed(3)}`,
-      );
+      status(trainingStatus({ step, totalSteps, loss, accuracy, seconds }));
       await yieldToPage();
     },
   });
@@ -149,10 +152,7 @@ async function run(): Promise<void> {
   state.probe = { count: probe.size, embeddings: await embedRows(backbone, probe) };
   state.indexedDb = await indexedDbRoundTrip(backbone, (model) => embedRows(model, probe));
   const trip = state.indexedDb;
-  $('saved').textContent =
-    `saved to indexeddb://face-demo (${(trip.weightBytes / 1024).toFixed(0)} KiB) and reloaded: ` +
-    `weights ${trip.weightsIdentical ? 'bit-identical' : 'DIFFERENT'}, embeddings within ` +
-    `${(trip.maxAbsDiff / trip.maxAbs).toExponential(1)} of their scale`;
+  $('saved').textContent = roundTripWords(trip);
   status('enrolling the people trained on in the gallery (IndexedDB)');
   state.galleryDb ??= {};
   await enrolAndShow($('gallery-db'), state.galleryDb, backbone, data, m.bestAccuracy.threshold);

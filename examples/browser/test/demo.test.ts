@@ -29,6 +29,11 @@ let browser: Browser;
 let page: Page;
 let state: DemoState;
 const pageErrors: string[] = [];
+/** The status line as it read while training, after a few steps. */
+let trainingLine = '';
+const text = async (selector: string) => (await page.locator(selector).textContent()) ?? '';
+/** Where a person looks at the page: the repository's ignored out/screenshots/. */
+const screenshots = join(artifacts, '..', 'screenshots');
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -36,6 +41,12 @@ beforeAll(async () => {
   page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.push(String(err)));
   await page.goto(`${inject('baseUrl')}${QUERY}`);
+  await page.waitForFunction(
+    () => / elapsed, about .+ left$/.test(document.getElementById('status')?.textContent ?? ''),
+    undefined,
+    { timeout: 240_000, polling: 200 },
+  );
+  trainingLine = await text('#status');
   await page.waitForFunction(
     () => window.__faceDemo && ['done', 'error'].includes(window.__faceDemo.phase),
     undefined,
@@ -45,7 +56,9 @@ beforeAll(async () => {
     const { download: _, ...rest } = window.__faceDemo;
     return rest;
   });
-  await page.screenshot({ path: join(artifacts, 'demo.png'), fullPage: true });
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, 'browser-page.png'), fullPage: true });
+  await page.locator('#chart').screenshot({ path: join(screenshots, 'browser-chart.png') });
 });
 
 afterAll(async () => {
@@ -69,6 +82,26 @@ describe('the demo page (Chromium, WebGL)', () => {
     expect(state.backend?.float32).toBe(true);
   });
 
+  it('names the backend that ran in its headline, shows distinct people, time and words', async () => {
+    // WebGL on SwiftShader is not "your GPU".
+    expect(await text('#headline')).toMatch(
+      /^Face recognition, trained here in your browser, on WebGL drawn in software by SwiftShader \(no GPU\)$/,
+    );
+    const people = await page
+      .locator('#samples canvas')
+      .evaluateAll((canvases) => canvases.map((c) => (c as HTMLElement).dataset.person));
+    expect(people.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(people).size).toBe(people.length);
+    expect(trainingLine).toMatch(
+      /^training: step \d+ \/ 28, loss \d+\.\d{3}, accuracy \d\.\d{3}; \d+ (s|min \d\d s) elapsed, about \d+ (s|min \d\d s) left$/,
+    );
+    const saved = await text('#saved');
+    expect(saved).toMatch(
+      /loaded back: the same weights, bit for bit, and (the same embeddings, bit for bit|embeddings that differ by at most [\d.]+ % of their largest value)/,
+    );
+    expect(saved).not.toMatch(/e[+-]\d/);
+  });
+
   it('without ?backend, picks wasm over WebGL that renders in software (SwiftShader here)', async () => {
     const other = await browser.newPage();
     await other.goto(
@@ -77,6 +110,12 @@ describe('the demo page (Chromium, WebGL)', () => {
     await other.waitForFunction(() => window.__faceDemo?.backend, undefined, { timeout: 60_000 });
     const info = await other.evaluate(() => window.__faceDemo.backend!);
     expect(info.backend).toBe('wasm');
+    await other.waitForFunction(() =>
+      document.getElementById('headline')?.textContent?.includes(','),
+    );
+    expect(await other.locator('#headline').textContent()).toBe(
+      `Face recognition, trained here in your browser, on your CPU (WebAssembly, ${info.threads} thread${info.threads === 1 ? '' : 's'})`,
+    );
     await other.close();
   });
 

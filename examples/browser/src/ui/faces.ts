@@ -21,3 +21,15 @@ export function faceCanvas(image: DecodedImage, zoom = 2): HTMLCanvasElement {
   }
   return canvas;
 }
+
+/** Indices of the first picture of each of up to `count` different people, in dataset order. */
+export function distinctPeople(labels: ArrayLike<number>, count: number): number[] {
+  const seen = new Set<number>();
+  const picked: number[] = [];
+  for (let i = 0; i < labels.length && picked.length < count; i++) {
+    if (seen.has(labels[i])) continue;
+    seen.add(labels[i]);
+    picked.push(i);
+  }
+  return picked;
+}
