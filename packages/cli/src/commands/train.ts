@@ -575,7 +575,11 @@ function fineTuneRun(
     },
   });
   return {
-    fit: async () => Object.values(await run.fit()).filter((r): r is FitResult => r !== null),
+    // The probe's early stop is how it ends, not news: report the tuning phase (or a failed probe).
+    fit: async () => {
+      const { probe, tune } = await run.fit();
+      return tune ? [tune] : probe ? [probe] : [];
+    },
     resume: async () => {
       const info = await run.resume();
       return info.probe !== null || info.tune !== null;
