@@ -1,12 +1,14 @@
 // Issue 18's browser proof: the demo page enrols the people it trained on in a gallery kept in
 // IndexedDB (@face/gallery on PGlite + pgvector, `idb://`), identifies pictures, and after a
 // reload the saved model identifies them again against what the first visit enrolled.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GALLERY_IDB_DATABASE, type GalleryDbState } from '../src/gallery-db/gallery-db';
 import type { DemoState } from '../src/main';
 import { artifacts, launchChromium } from './chromium';
+import { outDir } from './global-setup';
 
 /** A run of seconds on the cpu backend: 6 people to train on (3 pictures enrolled each), 2 unseen. */
 const QUERY =
@@ -33,6 +35,22 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+});
+
+describe('the built site', () => {
+  it('ships PGlite’s and pgvector’s files, and not pg (imported only for postgres://)', () => {
+    const assets = join(outDir, 'dist', 'assets');
+    const files = readdirSync(assets);
+    for (const name of [/^pglite-.*\.wasm$/, /^pglite-.*\.data$/, /^vector\.tar-.*\.gz$/])
+      expect(files.some((f) => name.test(f))).toBe(true);
+    // pg's connection code reads these names; a build that bundled pg has them in a chunk.
+    const withPg = files.filter(
+      (f) =>
+        f.endsWith('.js') &&
+        /PGSSLMODE|SCRAM-SERVER-FIRST-MESSAGE/.test(readFileSync(join(assets, f), 'utf8')),
+    );
+    expect(withPg).toEqual([]);
+  });
 });
 
 describe('the demo page’s gallery (Chromium, PGlite in IndexedDB)', () => {
