@@ -64,7 +64,9 @@ function pictures(data: DemoData) {
     byPerson.set(label, list);
   });
   const enrol: number[] = [];
-  for (const list of byPerson.values()) enrol.push(...list.slice(0, -1).slice(0, PER_PERSON));
+  // A person's last picture is held out (unless it is their only one).
+  for (const list of byPerson.values())
+    enrol.push(...(list.length > 1 ? list.slice(0, -1) : list).slice(0, PER_PERSON));
   const first = byPerson.get(0) ?? [];
   return { enrol, check: first[0], heldOut: first[first.length - 1], stranger: 0 };
 }
