@@ -15,7 +15,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'out', 'readme-snippets');
@@ -147,6 +148,9 @@ describe('README code blocks', () => {
   });
 
   const cwd = process.cwd();
+  // The blocks share this process's TF.js engine, as separate programs would not: each one's
+  // variables go with it, so two blocks may both name a variable 'w'.
+  afterEach(() => tf.disposeVariables());
   for (const s of snippets.filter((x) => x.mode === 'run')) {
     it(`${s.id} runs verbatim`, async () => {
       const dir = join(work, s.id.replace('#', '-'));
