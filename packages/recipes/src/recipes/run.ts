@@ -543,7 +543,10 @@ export class RecipeRun {
     for (const p of [...(classification?.skipped ?? []), ...(verification?.skipped ?? [])])
       this.validationSkipped.set(p.path, { path: p.path, reason: p.reason });
     // The logs' names (val_accuracy, val_auc, ...) are the summary's keys; no k-fold per epoch.
-    return evaluationSummary({ classification, verification }, { kFold: false }).metrics;
+    // A rate the data cannot measure (NaN in the summary) is left out of the logs: JSON has no
+    // NaN, and a resumed run reads its logs back from the checkpoint's JSON.
+    const { metrics } = evaluationSummary({ classification, verification }, { kFold: false });
+    return Object.fromEntries(Object.entries(metrics).filter(([, x]) => !Number.isNaN(x)));
   }
 
   /**
