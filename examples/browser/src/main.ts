@@ -11,6 +11,7 @@ import { TrainingChart } from './ui/chart';
 import { distinctPeople, faceCanvas } from './ui/faces';
 import { renderGallery } from './ui/gallery';
 import { headline, roundTripWords, trainingStatus } from './ui/words';
+import { embedCrop, mountAlignSection } from './align';
 
 /** Held-out images whose embeddings the page publishes (the test compares them with Node's). */
 const PROBE_COUNT = 16;
@@ -80,6 +81,8 @@ async function run(): Promise<void> {
     (state.backend.backend === 'wasm' ? `, ${state.backend.threads} thread(s)` : '') +
     `; crossOriginIsolated: ${state.backend.crossOriginIsolated}`;
   $('headline').textContent = headline(state.backend);
+  // A picture of your own, aligned and embedded (src/align): usable while the demo trains.
+  const align = mountAlignSection($('align'));
 
   const data = makeData(config);
   $('dataset').textContent =
@@ -96,6 +99,7 @@ async function run(): Promise<void> {
   state.galleryDb = await showPreviousVisit($('gallery-db'), config, data);
 
   const backbone = buildBackbone(config);
+  align.setEmbedder((crop) => embedCrop(backbone, crop, config.size));
   const head = buildHead(config, data.numClasses);
   status('verifying unseen people with the untrained network');
   const untrained = await embedDataset(backbone, data.test);

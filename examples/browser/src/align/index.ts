@@ -1,0 +1,2 @@
+export { mountAlignSection, type AlignState, type Embedder } from './section';
+export { embedCrop } from './embed';
