@@ -71,7 +71,7 @@ describe('face train never starts over silently', () => {
       const fresh = await train(out);
       expect(fresh.code).toBe(1);
       expect(fresh.err).toMatch(
-        /^face train: classification: .* already holds a run \(log\.jsonl, log\.csv, model\/, and no checkpoint to resume from\); delete them to start over or choose another directory\. Nothing was overwritten\.$/,
+        /^face train: classification: .* already holds a run \(log\.jsonl, log\.csv, keep-best\.json, model\/, and no checkpoint to resume from\); delete them to start over or choose another directory\. Nothing was overwritten\.$/,
       );
       expect(snapshot(out)).toEqual(before);
     }

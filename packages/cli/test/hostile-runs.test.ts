@@ -141,7 +141,7 @@ describe('face train refuses to corrupt a run', () => {
       /^face train: no valid checkpoint in .*refusing to resume or to start over/,
     );
     const fresh = await synthetic(out, '--epochs', '3');
-    expect(fresh.code).toBe(1);
+    expect(fresh.code).toBe(2);
     expect(fresh.err).toMatch(/already holds a run .*Nothing was overwritten/);
     expect(epochs(out)).toEqual([0, 1]);
   });

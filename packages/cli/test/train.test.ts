@@ -41,6 +41,9 @@ describe('face train', () => {
     expect(r.out).toMatch(/data: synthetic faces: 12 identities x 6 images, 16 px/);
     expect(r.out).toMatch(/epoch 2\/2 .*val_accuracy/);
     expect(r.out).toMatch(/done in .* held-out accuracy .* verification AUC/);
+    // Held-out identities: the keep-best guard scores the start and says which epoch it kept.
+    expect(r.out).toMatch(/keep-best: val_auc \S+ at the start, best \S+ at epoch \d/);
+    expect(r.notices.filter((l) => l.startsWith('warning:'))).toEqual([]);
     expect(
       readdirSync(join(out, 'checkpoints')).filter((n) => n.startsWith('step-')).length,
     ).toBeGreaterThan(0);
@@ -53,7 +56,7 @@ describe('face train', () => {
     expect((await face('train', ...tiny, '--epochs', '1', '--out', out)).code).toBe(0);
     const log = readFileSync(join(out, 'log.jsonl'), 'utf8');
     const fresh = await face('train', ...tiny, '--epochs', '2', '--out', out);
-    expect(fresh.code).toBe(1);
+    expect(fresh.code).toBe(2);
     expect(fresh.err).toMatch(/already holds a run .*Nothing was overwritten/);
     // Another backbone (wider embedding): the checkpoint does not match.
     const other = await face(
@@ -72,9 +75,22 @@ describe('face train', () => {
       /does not match this model and configuration \(nothing was loaded or overwritten\)/,
     );
     expect(readFileSync(join(out, 'log.jsonl'), 'utf8')).toBe(log);
-    const resumed = await face('train', ...tiny, '--epochs', '2', '--out', out, '--resume');
-    expect(resumed.code).toBe(0);
-    expect(resumed.out).toMatch(/resume: .*"step":\d+/);
+    // Two epochs after a one-epoch run stretch the learning-rate schedule: refused unless said.
+    const stretched = await face('train', ...tiny, '--epochs', '2', '--out', out, '--resume');
+    expect(stretched.code).toBe(2);
+    expect(stretched.err).toMatch(/--allow-schedule-change/);
+    const resumed = await face(
+      'train',
+      ...tiny,
+      '--epochs',
+      '2',
+      '--out',
+      out,
+      '--resume',
+      '--allow-schedule-change',
+    );
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.out).toMatch(/resumed from step \d+ \(end of epoch 1\/2\)/);
     expect(readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
   });
 
@@ -196,6 +212,8 @@ describe('face train --backbone dlib-resnet', () => {
     );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
+    // No held-out identities: the run says that nothing guards the model against getting worse.
+    expect(r.notices.join('\n')).toMatch(/^warning: .*no validation/m);
     expect(r.out).toMatch(/model: dlib-resnet \(5,614,592 parameters, 150 px\)/);
     const manifest = JSON.parse(readFileSync(join(out, 'model', 'face-model.json'), 'utf8'));
     expect(manifest).toMatchObject({
@@ -204,9 +222,12 @@ describe('face train --backbone dlib-resnet', () => {
       head: { className: 'ArcFace' },
       meta: { backbone: 'dlib-resnet' },
     });
-    expect(existsSync(join(out, 'phase1'))).toBe(false); // no softmax phase for a pretrained backbone
+    // A pretrained backbone fine-tunes safely: a linear probe of the new head on the frozen
+    // backbone, then the tune phase; no softmax phase.
+    expect(existsSync(join(out, 'phase1'))).toBe(false);
+    expect(existsSync(join(out, 'probe', 'checkpoints'))).toBe(true);
     // Frozen blocks are not trained: only the projection and the head are variables of the run.
-    const checkpoints = join(out, 'phase2', 'checkpoints');
+    const checkpoints = join(out, 'tune', 'checkpoints');
     const latest = readdirSync(checkpoints)
       .filter((n) => n.startsWith('step-'))
       .sort()
