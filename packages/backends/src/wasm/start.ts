@@ -14,9 +14,10 @@ async function setActive(): Promise<void> {
 }
 
 /**
- * Node's default: one thread per logical core (`os.availableParallelism()`). pthreadpool runs
- * work on the calling thread too, so N threads keep N cores busy; on this project's 2-core
- * machine 2 threads trained 1.3-1.9x faster than 1 (bench/RESULTS.md, "wasm threads").
+ * Node's default: one thread per logical core (`os.availableParallelism()`), not tfjs's half of
+ * them (meant for SMT siblings): pthreadpool runs work on the calling thread too, so N threads
+ * keep N cores busy. On 2 quiet cores 2 threads trained 1.1-1.7x faster than 1; on cores shared
+ * with other jobs they can be slower (bench/RESULTS.md, "wasm threads on by default").
  */
 async function nodeDefaultThreads(): Promise<number> {
   const os = (await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:os' as string)) as {
