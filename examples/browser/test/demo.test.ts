@@ -110,6 +110,9 @@ describe('the demo page (Chromium, WebGL)', () => {
     await other.waitForFunction(() => window.__faceDemo?.backend, undefined, { timeout: 60_000 });
     const info = await other.evaluate(() => window.__faceDemo.backend!);
     expect(info.backend).toBe('wasm');
+    // Served cross-origin isolated (vite.config.ts), so wasm runs threaded: one per core.
+    expect(info.crossOriginIsolated).toBe(true);
+    expect(info.threads).toBeGreaterThan(1);
     await other.waitForFunction(() =>
       document.getElementById('headline')?.textContent?.includes(','),
     );

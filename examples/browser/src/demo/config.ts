@@ -2,8 +2,8 @@ import { InvalidArgumentError, checkInteger, checkNumber, checkOneOf } from '@fa
 
 /** Everything the demo run depends on; the page reads overrides from its URL query. */
 export interface DemoConfig {
-  /** Backend the page trains on (`auto`: webgl, else wasm, else cpu; see @face/backends). */
-  backend: 'auto' | 'webgl' | 'wasm' | 'cpu';
+  /** Backend the page trains on (`auto`: webgpu on a hardware adapter, else webgl, wasm, cpu; see @face/backends). */
+  backend: 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
   /** Side of the square synthetic faces, in pixels (a multiple of 16: four stride-2 stages). */
   size: number;
   /** People drawn; `testIdentities` of them are held out for verification. */
@@ -86,7 +86,7 @@ const INTEGER_KEYS = new Set<string>([
 /** Checks a complete configuration; returns it. */
 export function checkConfig(config: DemoConfig): DemoConfig {
   const fn = 'checkConfig';
-  checkOneOf(fn, 'config.backend', config.backend, ['auto', 'webgl', 'wasm', 'cpu']);
+  checkOneOf(fn, 'config.backend', config.backend, ['auto', 'webgpu', 'webgl', 'wasm', 'cpu']);
   const size = checkInteger(fn, 'config.size', config.size, { min: 16 });
   if (size % 16 !== 0) throw new InvalidArgumentError(fn, 'config.size', size, 'a multiple of 16');
   const identities = checkInteger(fn, 'config.identities', config.identities, { min: 4 });

@@ -31,8 +31,7 @@ export const DATA_FLAG: Flag = {
 };
 export const THREADS_FLAG: Flag = {
   type: 'string',
-  description: 'wasm threads (Node: experimental, falls back to 1)',
-  default: '1',
+  description: 'wasm threads (default: one per core; 1 turns them off)',
   value: 'n',
 };
 export const SEED_FLAG: Flag = {
