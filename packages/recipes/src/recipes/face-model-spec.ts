@@ -3,20 +3,33 @@
 // it; this file turns it back into the transform that reproduces the training run's evaluation
 // preprocessing, in Node and in the browser alike.
 import { InvalidArgumentError, ModelFileError, describeValue } from '@face/core';
-import { transformFromSpec, type SizeSpec, type Transform, type TransformSpec } from '@face/data';
+import {
+  transformFromSpec,
+  type RegisteredTransformSpec,
+  type SizeSpec,
+  type Transform,
+  type TransformSpec,
+} from '@face/data';
 import { backboneNames, getBackbone } from '@face/layers';
 import type { JsonValue } from '@face/train';
 
 export type Rgb = [number, number, number];
 
 /**
- * What an image goes through before the backbone: `resize` (when set), the centre `crop` (when
- * set), a bilinear resize to `size` x `size` (nothing when the image is that size already), then
- * pixels on 0..1 become `(x - mean) / std` per channel.
+ * What an image goes through before the backbone: the registered steps of `before` (when any),
+ * `resize` (when set), the centre `crop` (when set), a bilinear resize to `size` x `size`
+ * (nothing when the image is that size already), then pixels on 0..1 become `(x - mean) / std`
+ * per channel.
  */
 export interface FaceModelInput {
   /** Side of the square images the backbone takes. */
   size: number;
+  /**
+   * Steps of kinds other packages register with @face/data (`registerTransformKind`), first:
+   * @face/align's `alignTransform` saves `{ kind: 'align.similarity', ... }`. Loading such a
+   * model needs that package imported. Absent (not `[]`) when there are none, as in older files.
+   */
+  before?: RegisteredTransformSpec[];
   /** A first resize: `size` a number (the shorter side) or `[height, width]`. */
   resize: { size: SizeSpec; method: 'bilinear' | 'nearest' } | null;
   /** The centre crop (a side, or `[height, width]`), taken after `resize`. */
@@ -59,7 +72,7 @@ export const DEFAULT_NORMALIZATION: FaceModelInput['normalization'] = {
 
 /** The evaluation preprocessing an input spec describes, as a @face/data transform spec. */
 export function preprocessSpec(input: FaceModelInput): TransformSpec {
-  const steps: TransformSpec[] = [];
+  const steps: TransformSpec[] = [...(input.before ?? [])];
   if (input.resize) steps.push({ kind: 'resize', ...input.resize });
   if (input.crop !== null) steps.push({ kind: 'centerCrop', size: input.crop });
   steps.push({ kind: 'resize', size: [input.size, input.size], method: 'bilinear' });
@@ -75,14 +88,17 @@ export function preprocessOf(input: FaceModelInput): Transform {
   return transformFromSpec(preprocessSpec(input));
 }
 
+/** A kind another package registered (`'align.similarity'`): prefixed, never a built-in's name. */
+const isRegistered = (s: TransformSpec | undefined): s is RegisteredTransformSpec =>
+  typeof s?.kind === 'string' && s.kind.includes('.');
 const isSide = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 1;
 const sameSize = (s: SizeSpec, side: number) =>
   typeof s === 'number' ? s === side : s[0] === side && s[1] === side;
 
 /**
- * Reads the input spec off an evaluation transform built from @face/data's saveable steps: an
- * optional `resize`, an optional `centerCrop`, an optional bilinear resize to `size`, then one
- * `normalize` (composed in any nesting). A transform without a `spec` (a caller's own function)
+ * Reads the input spec off an evaluation transform built from @face/data's saveable steps:
+ * registered steps (`alignTransform`), an optional `resize`, an optional `centerCrop`, an optional
+ * bilinear resize to `size`, then one `normalize` (composed in any nesting). A transform without a `spec` (a caller's own function)
  * or another order is refused: the model would be saved with preprocessing nobody can rebuild.
  */
 export function inputSpecOf(
@@ -96,7 +112,7 @@ export function inputSpecOf(
       fn,
       argument,
       transform?.name ?? transform,
-      `a transform a saved model can reproduce: @face/data's resize, centerCrop, then normalize, composed (${why}); or pass the input spec explicitly (options.input)`,
+      `a transform a saved model can reproduce: registered steps (alignTransform), @face/data's resize, centerCrop, then normalize, composed (${why}); or pass the input spec explicitly (options.input)`,
     );
   };
   if (!transform?.spec) return refuse('this one has no spec');
@@ -115,13 +131,18 @@ export function inputSpecOf(
     crop: null,
     normalization: { mean: [...last.mean], std: [...last.std] },
   };
+  const before: RegisteredTransformSpec[] = [];
+  while (isRegistered(steps[0])) before.push(steps.shift() as RegisteredTransformSpec);
+  if (before.length) input.before = before;
   if (steps[0]?.kind === 'resize') {
     const first = steps.shift() as Extract<TransformSpec, { kind: 'resize' }>;
     input.resize = { size: first.size, method: first.method };
   }
   if (steps[0]?.kind === 'centerCrop') input.crop = (steps.shift() as { size: SizeSpec }).size;
   if (steps.length)
-    refuse(`a ${steps[0].kind} step comes where resize, centerCrop or normalize can`);
+    refuse(
+      `a ${steps[0].kind} step comes where resize, centerCrop or normalize can (registered steps come first)`,
+    );
   return input;
 }
 
@@ -141,15 +162,17 @@ export function checkInputSpec(
   if (r !== null && (typeof r !== 'object' || Array.isArray(r)))
     fail('input.resize', "null or { size, method: 'bilinear' | 'nearest' }", r);
   if (j.crop === undefined) fail('input.crop', 'null or a size', j.crop);
+  const before = checkBefore(j.before, fail);
   // The numbers are checked where the transform is built, with the step named.
   try {
-    preprocessOf(j as unknown as FaceModelInput);
+    preprocessOf({ ...(j as unknown as FaceModelInput), before: undefined });
   } catch (err) {
     if (!(err instanceof InvalidArgumentError)) throw err;
     fail('input', `a buildable preprocessing (${err.message})`, json);
   }
   return {
     size: j.size as number,
+    ...(before.length ? { before } : {}),
     resize: r && { size: r.size as SizeSpec, method: r.method as 'bilinear' | 'nearest' },
     crop: j.crop as SizeSpec | null,
     normalization: {
@@ -157,6 +180,41 @@ export function checkInputSpec(
       std: [...(n!.std as Rgb)] as Rgb,
     },
   };
+}
+
+/**
+ * `input.before`: absent, or registered steps each `transformFromSpec` rebuilds (the package that
+ * registers the kind imported). A failure names the entry: `input.before[0].landmarks`.
+ */
+function checkBefore(
+  json: unknown,
+  fail: (entry: string, expected: string, value: unknown) => never,
+): RegisteredTransformSpec[] {
+  if (json === undefined) return [];
+  if (!Array.isArray(json))
+    return fail(
+      'input.before',
+      "an array of registered steps ({ kind: 'align.similarity', ... })",
+      json,
+    );
+  return json.map((step: unknown, i) => {
+    const at = `input.before[${i}]`;
+    if (!isRegistered(step as TransformSpec))
+      fail(
+        `${at}.kind`,
+        "a kind another package registered ('align.similarity'); built-in steps go in resize, crop, normalization",
+        (step as { kind?: unknown } | null)?.kind,
+      );
+    try {
+      transformFromSpec(step);
+    } catch (err) {
+      if (!(err instanceof InvalidArgumentError)) throw err;
+      // transformFromSpec names `spec.<entry>`: the same entry under input.before[i].
+      fail(err.argument.replace(/^spec/, at), err.expected, err.value);
+    }
+    // A deep copy: the spec keeps nothing the caller's object shares.
+    return JSON.parse(JSON.stringify(step)) as RegisteredTransformSpec;
+  });
 }
 
 /**
