@@ -10,7 +10,14 @@ import {
   type FacePolicy,
   type TemplateName,
 } from '@face/align';
-import { ImageDecodeError, type DecodedImage, type FaceDataset } from '@face/data';
+import { Rng } from '@face/core';
+import {
+  ImageDecodeError,
+  centerCrop,
+  type DecodedImage,
+  type FaceDataset,
+  type Transform,
+} from '@face/data';
 import { numberFlag, stringFlag, UsageError, type Flag, type Values } from './args';
 import type { OpenedDataset } from './datasets';
 import { loadFaceDetector } from './face-api';
@@ -49,7 +56,8 @@ export const DETECTOR_FLAGS: Record<string, Flag> = {
 export const FACE_CROP_FLAGS: Record<string, Flag> = {
   crop: {
     type: 'string',
-    description: 'keep the central <px> x <px> square of each picture (LFW: center:120)',
+    description:
+      "keep the central <px> x <px> square of each picture (LFW: center:120; smaller ones padded with black, as torchvision's CenterCrop); a model face train saves crops so itself",
     value: 'center:<px>',
   },
   align: {
@@ -76,22 +84,23 @@ export function detectorSettings(command: string, v: Values): DetectorSettings {
   };
 }
 
-/** The central `size` x `size` pixels (fewer where the picture is smaller). */
-function centerCropImage({ data, height, width }: DecodedImage, size: number): DecodedImage {
-  const h = Math.min(size, height);
-  const w = Math.min(size, width);
-  const top = Math.floor((height - h) / 2);
-  const left = Math.floor((width - w) / 2);
-  const out = new Uint8Array(h * w * 3);
-  for (let y = 0; y < h; y++)
-    out.set(
-      data.subarray(((top + y) * width + left) * 3, ((top + y) * width + left + w) * 3),
-      y * w * 3,
-    );
-  return { data: out, height: h, width: w };
+const NO_RNG = new Rng(0);
+/** dlib's chip for 150 px models (dlib-resnet), else ArcFace's. */
+export const defaultTemplate = (modelSize: number): TemplateName =>
+  modelSize === 150 ? 'dlib' : 'arcface';
+
+/**
+ * The central `size` x `size` pixels, by @face/data's `centerCrop` (the step a model trained with
+ * `--crop` records, so eval repeats exactly this): padded with black where the picture is smaller.
+ */
+function centerCropImage({ data, height, width }: DecodedImage, crop: Transform): DecodedImage {
+  // A deterministic step: the generator is never drawn from.
+  const out = crop.applyToPixels!({ data: Float32Array.from(data), height, width }, NO_RNG);
+  // Copies of 0..255 integers (or the 0 padding): exact back in bytes.
+  return { data: Uint8Array.from(out.data), height: out.height, width: out.width };
 }
 
-function cropSize(command: string, spec: string): number {
+export function cropSize(command: string, spec: string): number {
   const m = /^center:(\d+)$/.exec(spec);
   const px = m ? Number(m[1]) : NaN;
   if (!(px >= 1 && px <= 4096))
@@ -163,12 +172,13 @@ export async function applyFaceCrop(
   const inner = opened.dataset;
   if (crop) {
     const px = cropSize(command, crop);
-    opened.dataset = withLoad(inner, async (i) => centerCropImage(await inner.load(i), px));
+    const step = centerCrop(px);
+    opened.dataset = withLoad(inner, async (i) => centerCropImage(await inner.load(i), step));
     log(`crop: the central ${px} x ${px} pixels of each picture`);
     return null;
   }
   const s = detectorSettings(command, v);
-  const template = s.template ?? (modelSize === 150 ? 'dlib' : 'arcface');
+  const template = s.template ?? defaultTemplate(modelSize);
   const detector = await loadFaceDetector(command, {
     detector: s.detector,
     minConfidence: s.minConfidence,

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ModelFileError } from '@face/core';
-import { loadFaceModel, type ClassifierHead } from '@face/recipes';
+import { registerAlignTransforms } from '@face/align';
+import { loadFaceModel, type ClassifierHead, type TrainingRecord } from '@face/recipes';
 import { compose, normalize, resize, type Transform } from '@face/data';
 import { UsageError } from './args';
 import { buildBackbone } from './backbones';
+import { readFaceCropRecord, type FaceCropRecord } from './face-crop-record';
 
 export interface LoadedModel {
   backbone: tfl.LayersModel;
@@ -16,6 +18,10 @@ export interface LoadedModel {
   /** Everything images of any size go through: resize/crop to `imageSize`, then normalization. */
   preprocess: Transform;
   description: string;
+  /** The people it trained on (face-model.json `training`); null without a record (dlib-resnet). */
+  training: TrainingRecord | null;
+  /** What `face train --crop/--align` did to its pictures (face-model.json `meta.faceCrop`). */
+  faceCrop: FaceCropRecord | null;
 }
 
 /** `--model`: a directory written by `face train` (`<out>/model`), or `dlib-resnet`. */
@@ -34,6 +40,8 @@ export async function loadModelFlag(
       normalization: b.normalization,
       preprocess: compose([resize([b.imageSize, b.imageSize]), b.normalization]),
       description: "dlib-resnet (pretrained, face-api's weights)",
+      training: null,
+      faceCrop: null,
     };
   }
   if (!existsSync(spec))
@@ -41,6 +49,9 @@ export async function loadModelFlag(
       `face ${command}: flag --model names '${spec}', which does not exist (a model/ folder written by 'face train', or dlib-resnet)`,
     );
   let model;
+  // A model aligned by alignTransform saves 'align.similarity' steps; a bundle may have dropped
+  // @face/align's own registration (its package is side-effect free).
+  registerAlignTransforms();
   try {
     model = await loadFaceModel(spec);
   } catch (err) {
@@ -60,6 +71,8 @@ export async function loadModelFlag(
     imageSize: size,
     normalization: normalize({ mean: [...normalization.mean], std: [...normalization.std] }),
     preprocess: model.preprocess,
+    training: saved.training ?? null,
+    faceCrop: readFaceCropRecord(manifest.meta.faceCrop),
     description: `${spec} (${backboneName}, ${String(manifest.meta.recipe ?? '')} recipe${model.head ? `, ${model.head.kind} head over ${model.head.numClasses} identities` : ''})`,
   };
 }

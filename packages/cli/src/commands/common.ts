@@ -10,6 +10,7 @@ import { numberFlag, stringFlag, UsageError, type Flag, type Io, type Values } f
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../backend';
 import { BAD_IMAGE_POLICIES, openDataset, type OpenedDataset } from '../datasets';
 import { applyFaceCrop, releaseFaceCrop } from '../face-crop';
+import { faceCropNotice } from '../face-crop-record';
 import { loadModelFlag } from '../models';
 
 export const BACKEND_FLAG: Flag = {
@@ -108,6 +109,13 @@ export async function modelAndData(
   // --crop / --align: what each picture goes through before the model's resizing.
   try {
     await applyFaceCrop(command, v, opened, model.imageSize, io.out);
+    // What training did to its pictures, when these flags do not repeat it (files only: synthetic
+    // pictures are drawn at the model's size and go through no crop).
+    const notice = opened.sized
+      ? null
+      : faceCropNotice(command, v, model.faceCrop, model.imageSize);
+    if (notice)
+      (notice.warning ? io.err : io.out)(notice.warning ? `warning: ${notice.line}` : notice.line);
   } catch (err) {
     disposeModelAndData({ model, opened });
     throw err;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { FaceError, InvalidArgumentError } from '@face/core';
-import { compose, randomHorizontalFlip } from '@face/data';
+import { centerCrop, compose, randomHorizontalFlip, resize } from '@face/data';
 import { metricLossNames } from '@face/losses';
 import {
   DEFAULT_LABEL_SMOOTHING,
@@ -28,6 +28,7 @@ import { isInteractive, type FitResult } from '@face/train';
 import { interruptOnSignals, STOP_SIGNALS, type Interruption } from '../interrupt';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
 import { applyFaceCrop, FACE_CROP_FLAGS, releaseFaceCrop } from '../face-crop';
+import { faceCropRecord, type FaceCropRecord } from '../face-crop-record';
 import { BACKBONES, buildBackbone, type BackboneName, type BuiltBackbone } from '../backbones';
 import {
   atModelSize,
@@ -282,13 +283,14 @@ async function trainWith(
     });
     log(`data: ${opened.description}`);
     await applyFaceCrop(name, v, opened, backbone.imageSize, log);
+    const faceCrop = faceCropRecord(name, v, backbone.imageSize);
     const splits = splitForTraining(name, opened.dataset, s.splits);
     log(splitLine(splits));
     log(
       `model: ${backbone.name} (${backbone.model.countParams().toLocaleString('en-US')} parameters, ${backbone.imageSize} px)`,
     );
     const schedule = scheduleRecord(s.scheduleFlags);
-    const options = recipeOptions(s, backbone, opened, splits, io);
+    const options = recipeOptions(s, backbone, opened, splits, io, faceCrop);
     const run = startRecipe(s, backbone, splits, {
       ...options,
       signal: interruption.signal,
@@ -407,6 +409,7 @@ function recipeOptions(
   opened: OpenedDataset,
   splits: TrainingSplits,
   io: Io,
+  faceCrop: FaceCropRecord | null,
 ): Omit<RecipeOptions, 'epochs'> {
   const fineTune = backbone.pretrained && s.optimizer !== 'sgd';
   const lr = s.lr ?? (fineTune ? FINE_TUNE_PRESET.lr : undefined);
@@ -419,7 +422,16 @@ function recipeOptions(
       backbone.imageSize,
       compose([randomHorizontalFlip(), backbone.normalization]),
     ),
-    evalTransform: atModelSize(opened.sized, backbone.imageSize, backbone.normalization),
+    // --crop: the pictures are cropped already, so the crop here changes nothing in training, but
+    // the saved model records it (preprocessing.crop): eval and embed repeat it without the flag.
+    evalTransform:
+      faceCrop && 'crop' in faceCrop
+        ? compose([
+            centerCrop(faceCrop.crop),
+            resize([backbone.imageSize, backbone.imageSize]),
+            backbone.normalization,
+          ])
+        : atModelSize(opened.sized, backbone.imageSize, backbone.normalization),
     optimizer: {
       kind: s.optimizer,
       ...(lr !== undefined ? { lr } : {}),
@@ -438,7 +450,10 @@ function recipeOptions(
     },
     checkpoint: { everySteps: s.checkpointEvery },
     progress: s.quiet ? false : progressLines(io),
-    config: { data: s.data, imageSize: backbone.imageSize },
+    // A checkpoint of pictures cropped or aligned otherwise is not this run's.
+    config: { data: s.data, imageSize: backbone.imageSize, ...(faceCrop ? { faceCrop } : {}) },
+    // What was done to the pictures: eval and embed warn when their flags do not repeat it.
+    ...(faceCrop ? { meta: { faceCrop } } : {}),
     onBadImage: s.onBadImage,
     knownBadFiles: opened.problems,
     // A stale run lock taken over, a corrupt checkpoint skipped on resume: said, never silent.

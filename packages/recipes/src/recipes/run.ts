@@ -164,6 +164,11 @@ export interface RecipeOptions {
   backboneName?: string;
   /** More JSON that checkpoints must match. */
   config?: JsonValue;
+  /**
+   * More entries of the saved model's face-model.json `meta` (the `face` command records the
+   * `--align` or `--crop` its pictures went through); `recipe` and `backbone` are the run's own.
+   */
+  meta?: Record<string, JsonValue>;
   /** Where `fit()` saves the model at the end. Default `<out>/model`; `false` for nowhere. */
   modelDir?: string | false;
   /** DataLoader prefetch. Default 2. */
@@ -341,6 +346,7 @@ export class RecipeRun {
   private readonly disposeParts?: () => void;
   private readonly train: FaceDataset;
   private readonly backboneName: string;
+  private readonly meta: Record<string, JsonValue>;
   /** What the saved model records about its preprocessing (checked before training). */
   private readonly input: FaceModelInput | Transform | undefined;
   private resumed: CheckpointInfo | null = null;
@@ -368,6 +374,12 @@ export class RecipeRun {
     this.train = train;
     this.disposeParts = parts.dispose;
     this.backboneName = o.backboneName ?? backbone.name ?? 'backbone';
+    if (
+      o.meta !== undefined &&
+      (o.meta === null || typeof o.meta !== 'object' || Array.isArray(o.meta))
+    )
+      throw new InvalidArgumentError(fn, 'meta', o.meta, 'an object of JSON values');
+    this.meta = { ...o.meta };
     this.notice = o.onNotice ?? ((m) => console.warn(m));
     const onBadImage = checkOneOf(fn, 'onBadImage', o.onBadImage ?? 'skip', ['skip', 'fail']);
     this.loader = new DataLoader(train, {
@@ -666,7 +678,7 @@ export class RecipeRun {
       backbone: this.backbone as never,
       head: this.head,
       classNames: [...this.train.classNames],
-      meta: { recipe: this.recipe, backbone: this.backboneName },
+      meta: { ...this.meta, recipe: this.recipe, backbone: this.backboneName },
       ...(this.input !== undefined ? { input: this.input } : {}),
       // The people it trained on: `face eval` keeps them out of its numbers by default.
       training: trainingRecordOf(this.train),
