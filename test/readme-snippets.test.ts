@@ -9,14 +9,26 @@
  *   <!-- snippet: skip (reason) -->             neither (a fragment such as a class outline)
  *
  * The opted-out blocks are listed below, so adding one shows up in review.
+ *
+ * The `face` command lines the docs show (sh blocks and code spans, see ./readme-cli.ts) name
+ * commands and flags that @face/cli's COMMANDS define, so the CLI docs cannot rot either.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { cliMentions, sectionFlags } from './readme-cli';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'out', 'readme-snippets');
@@ -32,10 +44,23 @@ const READMES = [
   'train',
   'recipes',
   'backends',
+  'pretrained',
+  'align',
+  'gallery',
 ];
+
+/**
+ * Packages the READMEs' install lines name that the workspace root does not depend on, linked
+ * into out/readme-snippets/node_modules from a package that does: the blocks and their working
+ * directories sit in that folder, as in a user's project where they are installed.
+ */
+const INSTALLED = { '@vladmandic/face-api': 'packages/pretrained' };
 
 /** Every opted-out block, `<package>#<block number>: <mode>`: a new one must be added here. */
 const EXPECTED_OPT_OUTS = ['data#2: typecheck-only', 'data#3: typecheck-only'];
+
+/** Flags every `face` command takes besides its own (packages/cli/src/args.ts). */
+const COMMON_FLAGS = ['help', 'version'];
 
 type Mode = 'run' | 'typecheck-only' | 'skip';
 
@@ -72,6 +97,13 @@ function extractSnippets(markdown: string, pkg: string): Omit<Snippet, 'file'>[]
 }
 
 mkdirSync(out, { recursive: true });
+for (const [name, from] of Object.entries(INSTALLED)) {
+  const link = join(out, 'node_modules', name);
+  if (existsSync(link)) continue;
+  rmSync(link, { force: true }); // a dangling link from an older checkout
+  mkdirSync(dirname(link), { recursive: true });
+  symlinkSync(realpathSync(join(root, from, 'node_modules', name)), link, 'dir');
+}
 const snippets: Snippet[] = READMES.flatMap((pkg) =>
   extractSnippets(readFileSync(join(root, 'packages', pkg, 'README.md'), 'utf8'), pkg).map((s) => {
     const file = join(out, `${s.id.replace('#', '-')}.ts`);
@@ -80,7 +112,9 @@ const snippets: Snippet[] = READMES.flatMap((pkg) =>
     return { ...s, file };
   }),
 );
-const work = mkdtempSync(join(tmpdir(), 'face-readme-'));
+// Inside out/readme-snippets, so that a block's working directory is in the "project" (face-api's
+// model/ folder is found from it, as @face/pretrained's loaders look for it).
+const work = mkdtempSync(join(out, 'work-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('README code blocks', () => {
@@ -122,6 +156,47 @@ describe('README code blocks', () => {
       });
     }
     expect(broken).toEqual([]);
+  });
+
+  it("name only `face` commands and flags that exist (the cli README's and the others')", async () => {
+    const { COMMANDS } = await import('@face/cli');
+    // Where `face` command lines are shown: the packages' READMEs, the repository's, the examples'.
+    const files = [
+      ...[...READMES, 'cli'].map((pkg) => `packages/${pkg}/README.md`),
+      'README.md',
+      ...['', 'browser/', 'classification-node/', 'verification-node/'].map(
+        (e) => `examples/${e}README.md`,
+      ),
+    ];
+    const mentions = files.flatMap((file) =>
+      cliMentions(readFileSync(join(root, file), 'utf8'), file),
+    );
+    const flags = mentions.flatMap((m) => m.flags).length;
+    console.info(
+      `${mentions.length} face command lines with ${flags} flags in ${files.length} files`,
+    );
+    expect(mentions.length).toBeGreaterThan(40); // the extractor still finds them
+    const wrong = mentions.flatMap((m) =>
+      m.commands.flatMap((name) => {
+        const command = COMMANDS.find((c) => c.name === name);
+        if (!command) return [`${m.where}: no command '${name}' in \`${m.text}\``];
+        return m.flags
+          .filter((f) => !(f in command.flags) && !COMMON_FLAGS.includes(f))
+          .map((f) => `${m.where}: face ${name} has no flag --${f} (in \`${m.text}\`)`);
+      }),
+    );
+    // A flag named alone in a command's section of the cli README is one of that command's, or
+    // of a command its paragraph names.
+    const cli = 'packages/cli/README.md';
+    const alone = sectionFlags(readFileSync(join(root, cli), 'utf8'), cli);
+    console.info(`${alone.length} flags named alone in the cli README's command sections`);
+    expect(alone.length).toBeGreaterThan(40);
+    for (const { where, flag, commands } of alone) {
+      const owners = COMMANDS.filter((c) => commands.includes(c.name) && flag in c.flags);
+      if (!owners.length && !COMMON_FLAGS.includes(flag))
+        wrong.push(`${where}: --${flag}, named in the section of face ${commands.join('|')}`);
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('type-check under tsc --strict', () => {
