@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecipeRun } from '@face/recipes';
-import { LOCK_FILE, type Callback, type JsonValue } from '@face/train';
+import { LOCK_FILE, acquireRunLock, type Callback, type JsonValue } from '@face/train';
 import { UsageError } from '../args';
 import { shellLine } from '../interrupt';
 
@@ -37,17 +37,33 @@ export function resumeCommand(argv: readonly string[]): string {
 }
 
 /**
+ * Whether another live process holds the run lock of `dir`. A stale lock (a killed run's) is
+ * taken over (`onNotice` says so) and let go again: the folder is then an ordinary earlier run.
+ */
+async function heldByAnother(dir: string, onNotice: (message: string) => void): Promise<boolean> {
+  if (!existsSync(join(dir, LOCK_FILE))) return false;
+  try {
+    (await acquireRunLock(dir, { onNotice })).release();
+    return false;
+  } catch {
+    // Held (RunLockedError), or the folder fails otherwise: the recipe's error says which.
+    return true;
+  }
+}
+
+/**
  * Refuses (a usage error, exit 2) a run without --resume into a directory holding a run's
- * checkpoints, saying what to type. A directory another process holds is left to the recipe,
- * whose lock names that process.
+ * checkpoints, saying what to type; a killed run's stale lock there too. A directory another
+ * live process holds is left to the recipe, whose lock names that process.
  */
 export async function refuseExistingRun(
   phases: readonly Phase[],
   out: string,
   argv: readonly string[],
+  onNotice: (message: string) => void,
 ): Promise<void> {
   for (const { run } of phases) {
-    if (!run.manager || (run.out && existsSync(join(run.out, LOCK_FILE)))) continue;
+    if (!run.manager || (run.out && (await heldByAnother(run.out, onNotice)))) continue;
     // A folder that cannot be listed (a path through a file) is the recipe's to report.
     const folders = await run.manager.stepFolders().catch(() => []);
     if (!folders.length) continue;

@@ -644,7 +644,7 @@ async function fitAndReport(
     const changed = checkScheduleChange(changes, s.allowScheduleChange, step);
     log(`resumed from ${where}`);
     if (changed) io.err(`face train: ${changed}`);
-  } else await refuseExistingRun(run.phases, s.out, s.argv);
+  } else await refuseExistingRun(run.phases, s.out, s.argv, (m) => io.err(m));
   // The model handed back is the last phase's: say when nothing guards it against getting worse.
   const warning = run.phases.at(-1)?.run.guardWarning;
   if (warning) io.err(`warning: ${warning}`);

@@ -186,13 +186,18 @@ export class FineTuneRun {
     return { probe, tune: await this.tune.resume() };
   }
 
-  /** The probe (unless the tune phase resumed), then the tune phase; as `SequentialRun.fit`. */
+  /**
+   * The probe (unless the tune phase resumed), then the tune phase; as `SequentialRun.fit` (a
+   * probe stopped by `signal` is not followed by the tune phase: `tune` is null).
+   */
   async fit(): Promise<{ probe: FitResult | null; tune: FitResult | null }> {
     let probe: FitResult | null = null;
     if (this.probe && this.tune.trainer.resumedFrom === null) {
       await this.probe.assertFresh();
       await this.tune.assertFresh();
       probe = await this.probe.fit();
+      // Stopped by the signal (Ctrl-C): the tune phase waits for the resumed run.
+      if (this.probe.interrupted) return { probe, tune: null };
       if (probe.stopReason && probe.stopReason.kind !== 'early-stopping')
         return { probe, tune: null };
     }

@@ -142,7 +142,8 @@ export class SequentialRun {
   }
 
   /**
-   * Runs what is left of phase 1, then of phase 2 (phase 2 is skipped if phase 1 stopped early).
+   * Runs what is left of phase 1, then of phase 2 (phase 2 is skipped if phase 1 stopped early,
+   * or was stopped by `signal`: phase 2 is then null and `phase1.interrupted` is set).
    * Each phase refuses a directory holding another run as `RecipeRun.fit()` does; phase 2's is
    * checked before phase 1 trains.
    */
@@ -152,6 +153,8 @@ export class SequentialRun {
       await this.phase1.assertFresh();
       await this.phase2.assertFresh();
       phase1 = await this.phase1.fit();
+      // Stopped by the signal (Ctrl-C): phase 2 waits for the resumed run.
+      if (this.phase1.interrupted) return { phase1, phase2: null };
       if (phase1.stopReason && phase1.stopReason.kind !== 'early-stopping')
         return { phase1, phase2: null };
     }

@@ -65,6 +65,11 @@ export interface TrainerHandle {
   readonly epoch: number;
   readonly history: readonly EpochLogs[];
   readonly stopReason: StopReason | null;
+  /**
+   * Whether the fit in progress (or the last) was stopped by its abort signal (Ctrl-C): its
+   * `onTrainEnd` hooks see a run that is to be resumed, not one that ended.
+   */
+  readonly interrupted: boolean;
   /** Batches per epoch of the current source, when it says. */
   readonly batchesPerEpoch: number | undefined;
   /** Path of the checkpoint this run resumed from; null for a fresh run. */

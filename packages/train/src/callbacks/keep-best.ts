@@ -57,10 +57,11 @@ const fmt = (x: number | null) => (x === null ? 'n/a' : x.toFixed(4));
  * Runs after evaluation and before checkpoints (order 1), so each checkpoint carries its state;
  * after a resume, the best weights come from `manager` (the step-0 checkpoint for the start).
  * `result.keepBest` gets its {@link KeepBestSummary}. Epochs without `monitor` are not scored.
+ * A fit stopped by its signal (`trainer.interrupted`) ends with neither: it is to be resumed.
  */
 export function keepBestWeights(options: KeepBestWeightsOptions): Callback & {
   readonly summary: KeepBestSummary | null;
-  /** Frees the copy (for a run that failed before its end). */
+  /** Frees the copy (for a run that failed or was interrupted before its end). */
   dispose(): void;
   /**
    * Puts the best weights back now (for a run resumed after its end, which `fit()` will not
@@ -165,6 +166,10 @@ export function keepBestWeights(options: KeepBestWeightsOptions): Callback & {
     },
     async onTrainEnd(result: FitResult, trainer) {
       if (!s.started) return;
+      // Stopped to be resumed (Ctrl-C): the weights stay as they are and nothing is said; the
+      // checkpoint taken then keeps the guard's state, and the resumed run restores and reports
+      // when it ends. The copy stays for a fit continued in this process (`dispose()` frees it).
+      if (trainer.interrupted) return;
       const current = s.bestStep === trainer.step;
       const restored = current || (await restore(trainer));
       dispose();
