@@ -651,19 +651,12 @@ async function fitAndReport(
   const t0 = Date.now();
   const results = await run.fit();
   if (run.phases.some((p) => p.run.interrupted)) return interrupted(s, run, io, interruption);
-  const last = results.at(-1)?.history.at(-1);
   const stop = results.find((r) => r.stopReason)?.stopReason;
   // Listing problems and every image training or validation could not decode, counted once.
   const skipped = skippedFilesLine(opened);
   if (skipped) io.err(skipped);
   if (stop) io.err(`stopped: ${stop.message}`);
-  io.out(
-    `done in ${((Date.now() - t0) / 1000).toFixed(1)} s: loss ${fmt(last?.loss)}` +
-      (last?.val_accuracy !== undefined ? `, held-out accuracy ${fmt(last.val_accuracy)}` : '') +
-      (last?.val_auc !== undefined
-        ? `, verification AUC ${fmt(last.val_auc)}, EER ${fmt(last.val_eer)}`
-        : ''),
-  );
+  io.out(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${scoresOfModel(results.at(-1))}`);
   const guard = results.at(-1)?.keepBest;
   if (guard)
     io.out(
@@ -673,4 +666,33 @@ async function fitAndReport(
     );
   if (!stop || stop.kind === 'early-stopping') io.out(`model: ${s.out}/model`);
   return stop && stop.kind !== 'early-stopping' ? 1 : 0;
+}
+
+/**
+ * The scores of the model the run hands back: the last epoch's, or, when the keep-best guard put
+ * an earlier epoch or the start back, that one's (named: the last epoch's would not be the model's).
+ */
+export function scoresOfModel(result: FitResult | undefined): string {
+  const guard = result?.keepBest;
+  const last = result?.history.at(-1);
+  let logs: Partial<Record<string, number>> | undefined = last;
+  let kept = '';
+  if (guard?.restored && last && guard.bestEpoch !== last.epoch + 1) {
+    const start = guard.bestEpoch === guard.startEpoch;
+    logs = start
+      ? (guard.startMetrics ?? { [guard.monitor]: guard.best ?? NaN })
+      : result!.history.find((h) => h.epoch + 1 === guard.bestEpoch);
+    kept = start
+      ? `kept the start (epoch ${guard.bestEpoch}, before training): `
+      : `kept epoch ${guard.bestEpoch} of ${last.epoch + 1}: `;
+  }
+  const scores = [
+    // The start was not trained: no loss to show.
+    logs?.loss !== undefined ? `loss ${fmt(logs.loss)}` : '',
+    logs?.val_accuracy !== undefined ? `held-out accuracy ${fmt(logs.val_accuracy)}` : '',
+    logs?.val_auc !== undefined
+      ? `verification AUC ${fmt(logs.val_auc)}, EER ${fmt(logs.val_eer)}`
+      : '',
+  ].filter(Boolean);
+  return kept + (scores.join(', ') || `loss ${fmt(undefined)}`);
 }

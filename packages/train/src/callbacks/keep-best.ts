@@ -17,6 +17,11 @@ export interface KeepBestSummary {
   best: number | null;
   /** Epoch of the kept weights: `startEpoch` = the start, e = after epoch e (1-based). */
   bestEpoch: number;
+  /**
+   * Everything `evaluate` returned for the starting weights (the logs of a kept epoch are in
+   * the history); null from a checkpoint saved before it was recorded.
+   */
+  startMetrics: Record<string, number> | null;
   /** Best score of a trained epoch, and its epoch (null: no epoch was scored). */
   bestTrained: number | null;
   bestTrainedEpoch: number | null;
@@ -90,6 +95,7 @@ export function keepBestWeights(options: KeepBestWeightsOptions): Callback & {
     bestStep: 0,
     bestTrained: null as number | null,
     bestTrainedEpoch: null as number | null,
+    startMetrics: null as Record<string, number> | null,
   };
   let copy: Copy | null = null;
   let summary: KeepBestSummary | null = null;
@@ -142,6 +148,10 @@ export function keepBestWeights(options: KeepBestWeightsOptions): Callback & {
       if (typeof v !== 'number')
         throw new InvalidArgumentError(fn, `evaluate() result.${monitor}`, v, 'a number');
       s.start = Number.isFinite(v) ? v : null;
+      // JSON keeps finite numbers only (the state is checkpointed).
+      s.startMetrics = Object.fromEntries(
+        Object.entries(metrics).filter(([, x]) => typeof x === 'number' && Number.isFinite(x)),
+      );
       s.startEpoch = trainer.epoch;
       s.best = s.start;
       s.bestEpoch = trainer.epoch;
@@ -187,6 +197,7 @@ export function keepBestWeights(options: KeepBestWeightsOptions): Callback & {
         startEpoch: s.startEpoch,
         best: s.best,
         bestEpoch: s.bestEpoch,
+        startMetrics: s.startMetrics ?? null,
         bestTrained: s.bestTrained,
         bestTrainedEpoch: s.bestTrainedEpoch,
         epochs: trainer.epoch,
@@ -201,6 +212,7 @@ export function keepBestWeights(options: KeepBestWeightsOptions): Callback & {
     getState: () => ({ ...s }) as unknown as JsonValue,
     setState(state: JsonValue) {
       s = { ...(state as unknown as typeof s) };
+      s.startMetrics ??= null; // a checkpoint saved before it was recorded
       dispose(); // the copy was of other weights; the best now comes from `manager`
     },
   };
