@@ -19,12 +19,14 @@ export interface SkippedFiles {
 
 /**
  * Writes `@face/metrics`' report (report.json and the SVG plots) into `dir`; returns its JSON.
- * With `skipped`, report.json also lists the files the evaluation left out (all, with the reason).
+ * With `skipped`, report.json also lists the files the evaluation left out (all, with the reason);
+ * `extra` adds entries of the command's own (eval: `split`, `flipTta`), beside the metrics'.
  */
 export async function writeReport(
   dir: string,
   input: ReportInput,
   skipped?: readonly { path: string; reason: string }[],
+  extra: Record<string, unknown> = {},
 ): Promise<ReportJson & { skipped?: SkippedFiles }> {
   mkdirSync(dir, { recursive: true });
   // The face commands score pairs by the cosine similarity of their embeddings: say so on the axis.
@@ -32,9 +34,11 @@ export async function writeReport(
     ? { ...input, verification: { scoreName: 'cosine similarity', ...input.verification } }
     : input;
   const { json: metrics, svg } = await evaluationReport(named);
-  const json = skipped
-    ? { ...metrics, skipped: { count: skipped.length, files: [...skipped] } }
-    : metrics;
+  const json = {
+    ...metrics,
+    ...extra,
+    ...(skipped ? { skipped: { count: skipped.length, files: [...skipped] } } : {}),
+  };
   // Replaced as one: a full disk leaves the previous report whole, not cut off or half new.
   await writeFilesAtomic([
     { path: join(dir, 'report.json'), data: `${JSON.stringify(json, null, 2)}\n` },

@@ -7,7 +7,6 @@ import {
   SeenIdentitiesError,
   checkUnseen,
   imagesOfSplit,
-  readFaceModelSpec,
   seenLabels,
   type EvaluationSplit,
   type TrainingRecord,
@@ -24,17 +23,18 @@ export const SPLIT_FLAG: Flag = {
 };
 
 /**
- * What the model at `modelSpec` records of its training people; null, with a warning on stderr,
- * for a model saved without the record (`dlib-resnet`'s people are face-api's, not ours: null).
+ * What the model records of its training people (read with it: `model.training`); null, with a
+ * warning on stderr, for a model saved without the record (`dlib-resnet`'s people are
+ * face-api's, not ours: null).
  */
-export async function trainingRecordFlag(
+export function trainingRecordFlag(
   command: string,
   modelSpec: string,
+  model: { training: TrainingRecord | null },
   split: EvaluationSplit,
   io: Io,
-): Promise<TrainingRecord | null> {
-  const record =
-    modelSpec === 'dlib-resnet' ? null : ((await readFaceModelSpec(modelSpec)).training ?? null);
+): TrainingRecord | null {
+  const record = model.training;
   if (!record && split === 'seen')
     throw new UsageError(
       `face ${command}: flag --split seen needs a model that records its training identities; '${modelSpec}' does not`,
@@ -46,6 +46,20 @@ export async function trainingRecordFlag(
         'eval cannot leave them out, and numbers on people it trained on are optimistic',
     );
   return record;
+}
+
+/**
+ * What `--split` did, for report.json: the split asked for and, when the model records its
+ * training people and the data was cut, the identities and images kept and left out.
+ */
+export interface SplitRecord {
+  split: EvaluationSplit;
+  /** Why nothing was left out, when nothing could be (no record; a pairs file checked instead). */
+  note?: string;
+  identities?: { total: number; seenInTraining: number; kept: number; leftOut: number };
+  images?: { total: number; kept: number; leftOut: number };
+  /** Synthetic data of the model's seed: new people drawn past the trained ones. */
+  drawnPastTrained?: boolean;
 }
 
 /** Trained synthetic people by number (`synthetic-07` is person 7 of its seed). */
@@ -80,7 +94,8 @@ function unseenSynthetic(data: SyntheticFaces, record: TrainingRecord): Syntheti
 
 /**
  * The images of the people `--split` keeps (synthetic data of the model's seed, unseen: new people
- * drawn past the trained ones), and a `split:` line saying what was kept and left out.
+ * drawn past the trained ones), a `split:` line saying what was kept and left out, and the same
+ * as a {@link SplitRecord}.
  */
 export function splitData(
   command: string,
@@ -88,8 +103,12 @@ export function splitData(
   record: TrainingRecord | null,
   split: EvaluationSplit,
   io: Io,
-): FaceDataset {
-  if (!record) return dataset;
+): { dataset: FaceDataset; report: SplitRecord } {
+  if (!record)
+    return {
+      dataset,
+      report: { split, note: 'the model records no training identities: nothing left out' },
+    };
   let data = dataset;
   if (split === 'unseen' && data instanceof SyntheticFaces && seenLabels(data, record).size)
     data = unseenSynthetic(data, record);
@@ -112,7 +131,20 @@ export function splitData(
             ? `, ${n.total - n.kept} others left out (--split all to include them)`
             : ''),
   );
-  return kept;
+  return {
+    dataset: kept,
+    report: {
+      split,
+      identities: {
+        total: n.total,
+        seenInTraining: n.seen,
+        kept: n.kept,
+        leftOut: n.total - n.kept,
+      },
+      images: { total: data.size, kept: kept.size, leftOut: data.size - kept.size },
+      ...(data !== dataset ? { drawnPastTrained: true } : {}),
+    },
+  };
 }
 
 /** A pairs file showing people the model trained on, under `--split unseen`: a usage error. */

@@ -45,7 +45,13 @@ import {
   modelAndData,
   disposeModelAndData,
 } from './common';
-import { SPLIT_FLAG, refuseSeenPairs, splitData, trainingRecordFlag } from './eval-split';
+import {
+  SPLIT_FLAG,
+  refuseSeenPairs,
+  splitData,
+  trainingRecordFlag,
+  type SplitRecord,
+} from './eval-split';
 
 const name = 'eval';
 export const TASKS = ['all', 'classification', 'pairs', 'identification'] as const;
@@ -141,8 +147,8 @@ async function evaluate(v: Values, io: Io): Promise<number> {
   if (s.reportDir) refuseInsideModel(name, 'report', s.reportDir, s.modelSpec);
   const { model, opened } = await modelAndData(name, v, io, s);
   try {
-    const record = await trainingRecordFlag(name, s.modelSpec, s.split, io);
-    const results = await runTasks(s, model, opened, record, io);
+    const record = trainingRecordFlag(name, s.modelSpec, model, s.split, io);
+    const { results, split } = await runTasks(s, model, opened, record, io);
     const summary = evaluationSummary(results, { title: s.modelSpec });
     const rows = summary.rows.map((r) => [
       r.label,
@@ -157,6 +163,8 @@ async function evaluate(v: Values, io: Io): Promise<number> {
         s.reportDir,
         summary.report,
         opened.root === null ? undefined : skippedFiles(opened),
+        // Which people the numbers are about, and how embeddings were made.
+        { split, flipTta: s.flip },
       );
       io.out(`report: ${s.reportDir}/report.json`);
     }
@@ -208,7 +216,7 @@ async function runTasks(
   opened: OpenedDataset,
   record: TrainingRecord | null,
   io: Io,
-): Promise<EvaluationResults> {
+): Promise<{ results: EvaluationResults; split: SplitRecord }> {
   const want = (t: (typeof TASKS)[number]) => s.task === 'all' || s.task === t;
   const unseenOnly = record !== null && s.split === 'unseen';
   // The classifier knows only the people it trained on: nothing to classify among unseen ones.
@@ -223,7 +231,17 @@ async function runTasks(
     want('identification') ||
     (want('pairs') && !filePairs) ||
     (want('classification') && !unseenOnly);
-  const dataset = cut ? splitData(name, opened.dataset, record, s.split, io) : opened.dataset;
+  const { dataset, report: split } = cut
+    ? splitData(name, opened.dataset, record, s.split, io)
+    : {
+        dataset: opened.dataset,
+        report: {
+          split: s.split,
+          note: record
+            ? 'a pairs file names its images: checked against the training identities, not cut'
+            : 'the model records no training identities: nothing left out',
+        },
+      };
   const options = {
     flip: s.flip,
     batchSize: s.batchSize,
@@ -263,7 +281,7 @@ async function runTasks(
       },
       far: s.far,
     });
-  return results;
+  return { results, split };
 }
 
 /**
