@@ -46,6 +46,14 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,
-    rollupOptions: { input: { demo: 'index.html', parity: 'parity.html', bench: 'bench.html' } },
+    rollupOptions: {
+      input: {
+        demo: 'index.html',
+        parity: 'parity.html',
+        bench: 'bench.html',
+        // The detector speed page of bench/align-browser.mjs.
+        benchAlign: 'bench-align.html',
+      },
+    },
   },
 });
