@@ -18,6 +18,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,8 +166,18 @@ function runSmoke(project: string, dir: string): void {
 }
 
 /** Subpath exports (`"./similarity"`) besides the main entry and package.json. */
+/** Subpath exports that are modules (import/require conditions), not files served as they are. */
 function subpaths(manifest: Manifest): string[] {
-  return Object.keys(manifest.exports ?? {}).filter((k) => k !== '.' && k !== './package.json');
+  return Object.entries(manifest.exports ?? {})
+    .filter(([k, v]) => k !== '.' && k !== './package.json' && typeof v === 'object')
+    .map(([k]) => k);
+}
+
+/** Subpath exports of a plain file (e.g. @face/backends' wasm thread worker): subpath -> target. */
+function fileExports(manifest: Manifest): [string, string][] {
+  return Object.entries(manifest.exports ?? {}).filter(
+    (e): e is [string, string] => e[0] !== './package.json' && typeof e[1] === 'string',
+  );
 }
 
 describe.each(packages.map((p) => [p.manifest.name, p] as const))(
@@ -198,6 +209,14 @@ describe.each(packages.map((p) => [p.manifest.name, p] as const))(
         const subExpected = Object.keys(await import(/* @vite-ignore */ specifier)).sort();
         expect(subExpected.length, `exports of ${specifier}`).toBeGreaterThan(0);
         checkEntry(project, specifier, subExpected);
+      }
+      // A file export resolves, from the user's project, to a file the tarball holds.
+      for (const [sub, target] of fileExports(manifest)) {
+        const resolved = createRequire(join(project, 'package.json')).resolve(
+          `${name}/${sub.slice(2)}`,
+        );
+        expect(resolved.endsWith(target.slice(2)), `${name}/${sub.slice(2)}`).toBe(true);
+        expect(existsSync(resolved)).toBe(true);
       }
       runSmoke(project, dir);
     });

@@ -1,7 +1,8 @@
 import { defineConfig, type Plugin } from 'vite';
 
-// Three pages: the demo (index.html), the parity page the tests drive (parity.html) and the speed
-// page of bench/backends.mjs (bench.html).
+// Four pages: the demo (index.html), the parity page the tests drive (parity.html), the speed
+// page of bench/backends.mjs (bench.html) and the face detector's of bench/align-browser.mjs
+// (bench-align.html).
 // `base: './'` lets the built folder be served from any path.
 //
 // Cross-origin isolation (COOP + COEP), in `vite` (dev) and `vite preview` (the built site): the

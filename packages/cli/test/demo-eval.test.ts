@@ -78,10 +78,15 @@ describe('face demo, eval and embed', () => {
     const report = JSON.parse(readFileSync(join(root, 'report', 'report.json'), 'utf8'));
     expect(Object.keys(report).sort()).toEqual([
       'classification',
+      'flipTta',
       'identification',
+      'split',
       'title',
       'verification',
     ]);
+    // The report says which people were evaluated (`--split all`) and that no flip TTA ran.
+    expect(report.flipTta).toBe(false);
+    expect(report.split.split).toBe('all');
     expect(existsSync(join(root, 'report', 'roc.svg'))).toBe(true);
   });
 
