@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SyntheticFaces, type FaceDataset } from '@face/data';
 import type { GalleryModel, Template } from '@face/gallery';
 import { embedDataset, embeddingRow } from '@face/recipes';
 import type { BadImagePolicy, OpenedDataset } from './datasets';
@@ -17,6 +18,18 @@ export function galleryModelOf(model: LoadedModel): GalleryModel {
   }
   const shape = model.backbone.outputs[0].shape;
   return { fingerprint: `sha256:${hash.digest('hex')}`, dim: shape[shape.length - 1] as number };
+}
+
+/**
+ * The name a gallery keeps for the person of image `index`. Synthetic people are padded to the
+ * width of the largest index (`synthetic-7` of 10 people is `synthetic-07` of 14), yet person i
+ * depends only on the seed and i: enrolled and identified by number, so that a gallery of 10 and
+ * queries of 14 agree (as `face eval`'s split does, @face/recipes' training-split).
+ */
+export function galleryIdentity(dataset: FaceDataset, index: number): string {
+  const name = dataset.classNames[dataset.labels[index]];
+  const m = dataset instanceof SyntheticFaces ? /^synthetic-(\d+)$/.exec(name) : null;
+  return m ? `synthetic-${Number(m[1])}` : name;
 }
 
 /**
@@ -42,7 +55,7 @@ export async function* embedTemplates(
     for (let r = 0; r < e.count; r++) {
       const index = e.indices[r];
       yield {
-        identity: dataset.classNames[dataset.labels[index]],
+        identity: galleryIdentity(dataset, index),
         source: dataset.source(index),
         embedding: embeddingRow(e, r),
       };

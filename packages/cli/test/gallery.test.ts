@@ -94,6 +94,57 @@ it('calibrates a threshold with --far on people it never enrolled, and refuses a
   expect(r.err).toMatch(/face gallery: gallery .* holds embeddings of model "sha256:/);
 });
 
+it('matches synthetic people by number: enrolled with 10 (synthetic-7), identified with 14 (synthetic-07)', async () => {
+  const db10 = join(root, 'gallery-10');
+  const enrol = await face(
+    'gallery',
+    'enrol',
+    '--model',
+    model,
+    ...people(10),
+    '--db',
+    db10,
+    ...cpu,
+  );
+  expect(enrol.code, enrol.err).toBe(0);
+  const id = await face(
+    'gallery',
+    'identify',
+    '--model',
+    model,
+    ...people(14),
+    '--db',
+    db10,
+    ...cpu,
+    '--far',
+    '0.25',
+  );
+  expect(id.code, id.err).toBe(0);
+  // The 10 enrolled people are known under 14's padded names too; the 4 new ones are not.
+  expect(id.out).toMatch(/calibrated on 30 known and 12 unknown pictures/);
+  const lines = id.out.split('\n').filter((l) => /^synthetic:\d+\/\d+\/\d+: /.test(l));
+  expect(lines.length).toBe(42);
+  for (const line of lines) {
+    const label = Number(/^synthetic:\d+\/(\d+)\//.exec(line)![1]);
+    // An enrolled picture finds itself (cosine 1) under its person's number.
+    if (label < 10) expect(line).toMatch(new RegExp(`\\(synthetic-${label} 1\\.0000\\)$`));
+    else expect(line).not.toMatch(new RegExp(`synthetic-${label}\\b`));
+  }
+  // Enrolling the 14 afterwards adds only the 4 new people's pictures, under the same names.
+  const more = await face(
+    'gallery',
+    'enrol',
+    '--model',
+    model,
+    ...people(14),
+    '--db',
+    db10,
+    ...cpu,
+  );
+  expect(more.out).toMatch(/enrol: 12 pictures to embed \(30 already enrolled\)/);
+  expect((await face('gallery', 'stats', '--db', db10)).out).toMatch(/14 identities, 42 templates/);
+});
+
 it('names the action it expects', async () => {
   const r = await face('gallery', 'enroll', '--db', db);
   expect(r.code).toBe(2);

@@ -7,7 +7,7 @@ import {
 } from '@face/gallery';
 import { numberFlag, stringFlag, UsageError, type Command, type Io, type Values } from '../args';
 import { skippedFilesLine, type BadImagePolicy } from '../datasets';
-import { embedTemplates, galleryModelOf } from '../gallery-embed';
+import { embedTemplates, galleryIdentity, galleryModelOf } from '../gallery-embed';
 import {
   BACKEND_FLAG,
   BATCH_FLAG,
@@ -103,10 +103,8 @@ async function gallery(v: Values, io: Io): Promise<number> {
     const all = Array.from({ length: opened.dataset.size }, (_, i) => i);
     if (action === 'enrol') {
       const done = await g.enrolledSources();
-      const todo = all.filter((i) => {
-        const d = opened.dataset;
-        return !done.get(d.classNames[d.labels[i]])?.has(d.source(i));
-      });
+      const d = opened.dataset;
+      const todo = all.filter((i) => !done.get(galleryIdentity(d, i))?.has(d.source(i)));
       io.out(
         `enrol: ${todo.length} pictures to embed (${all.length - todo.length} already enrolled)`,
       );
