@@ -8,6 +8,7 @@ import {
   type JsonValue,
   type LearningRateSchedule,
 } from '@face/train';
+import { CENTRE_LAYER, disposeCentre, meanEmbedding, setCentre, withCentre } from './centre';
 import { batchAccuracy, recipeState, resolveHead } from './classification';
 import { DEFAULT_BATCH_SIZE } from './defaults';
 import type { ClassifierHead, HeadKind } from './heads';
@@ -58,6 +59,13 @@ export interface FineTuneRecipeOptions extends Omit<
   optimizer?: OptimizerSpec;
   /** Default cosine after a linear warm-up of one epoch. */
   schedule?: ScheduleSpec | LearningRateSchedule;
+  /**
+   * Subtract the training images' mean embedding, computed once by the pretrained backbone before
+   * the probe, in a frozen `centre` layer appended to the backbone (saved with it). Default true:
+   * dlib's embedding of held-out drawn people scored by cosine, AUC 0.678 -> 0.699 centred
+   * (packages/pretrained/README.md, "Fine-tuning safely").
+   */
+  centre?: boolean;
 }
 
 /**
@@ -74,6 +82,13 @@ export class FineTuneRun {
   readonly probe: RecipeRun | null;
   readonly tune: RecipeRun;
   readonly head: ClassifierHead;
+  /**
+   * The backbone trained and saved: the given one with a `centre` layer appended (unless
+   * `centre: false`), whose weights `dispose()` frees.
+   */
+  readonly backbone: Backbone;
+  private readonly centreFrom: { train: FineTuneRecipeOptions['train']; original: Backbone } | null;
+  private readonly evalTransform: FineTuneRecipeOptions['evalTransform'];
 
   constructor(options: FineTuneRecipeOptions) {
     const fn = 'fineTuneRecipe';
@@ -90,7 +105,14 @@ export class FineTuneRun {
     const seed = o.seed ?? 0;
     const batchSize = checkInteger(fn, 'batchSize', o.batchSize ?? DEFAULT_BATCH_SIZE, { min: 1 });
     const eps = checkNumber(fn, 'labelSmoothing', o.labelSmoothing ?? 0, { min: 0, max: 1 });
-    const backbone = o.backbone;
+    const centre = o.centre ?? true;
+    if (typeof centre !== 'boolean')
+      throw new InvalidArgumentError(fn, 'centre', centre, 'true or false');
+    backboneEmbeddingDim(fn, o.backbone);
+    const backbone = centre ? withCentre(fn, o.backbone) : o.backbone;
+    this.backbone = backbone;
+    this.centreFrom = centre ? { train: o.train, original: o.backbone } : null;
+    this.evalTransform = o.evalTransform;
     const head = resolveHead(fn, o.head ?? 'arcface', {
       embeddingDim: backboneEmbeddingDim(fn, backbone),
       numClasses,
@@ -113,6 +135,7 @@ export class FineTuneRun {
             {
               ...common,
               backbone: frozen(backbone),
+              backboneName: common.backboneName ?? o.backbone.name,
               epochs: maxEpochs,
               optimizer: { kind: 'adamw', lr: p.lr ?? P.probeLr },
               schedule: { kind: 'constant' },
@@ -146,10 +169,17 @@ export class FineTuneRun {
           )
         : null;
     if (unfreezeFrom !== undefined) setTrainableFrom(fn, backbone, unfreezeFrom);
+    // The offset is fixed: a trained one would be a second bias the head could absorb anyway.
+    if (centre)
+      (backbone as { getLayer(n: string): { trainable: boolean } }).getLayer(
+        CENTRE_LAYER,
+      ).trainable = false;
     this.tune = new RecipeRun(
       fn,
       {
         ...common,
+        backbone,
+        backboneName: common.backboneName ?? o.backbone.name,
         epochs: o.epochs,
         optimizer: o.optimizer ?? {
           kind: 'adamw',
@@ -192,6 +222,11 @@ export class FineTuneRun {
    */
   async fit(): Promise<{ probe: FitResult | null; tune: FitResult | null }> {
     let probe: FitResult | null = null;
+    // A resumed tune phase has the offset back from its checkpoint (the layer's weights).
+    if (this.centreFrom && this.tune.trainer.resumedFrom === null) {
+      const { train, original } = this.centreFrom;
+      setCentre(this.backbone as never, await meanEmbedding(original, train, this.evalTransform));
+    }
     if (this.probe && this.tune.trainer.resumedFrom === null) {
       await this.probe.assertFresh();
       await this.tune.assertFresh();
@@ -204,9 +239,11 @@ export class FineTuneRun {
     return { probe, tune: await this.tune.fit() };
   }
 
+  /** Frees the runs and the `centre` layer (the caller's backbone stays the caller's). */
   dispose(): void {
     this.probe?.dispose();
     this.tune.dispose();
+    if (this.centreFrom) disposeCentre(this.backbone as never);
   }
 }
 
