@@ -73,6 +73,13 @@ export {
   type FineTuneRecipeOptions,
   type ProbeOptions,
 } from './recipes/fine-tune';
+export {
+  CENTRE_LAYER,
+  disposeCentre,
+  meanEmbedding,
+  setCentre,
+  withCentre,
+} from './recipes/centre';
 export { MINER_KINDS, type MinerKind, type TripletOptions } from './recipes/pk';
 export {
   saveFaceModel,
