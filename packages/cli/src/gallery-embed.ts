@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SyntheticFaces, type FaceDataset } from '@face/data';
 import type { GalleryModel, Template } from '@face/gallery';
-import { embedDataset, embeddingRow } from '@face/recipes';
+import { embedDataset, embeddingRow, syntheticKey } from '@face/recipes';
 import type { BadImagePolicy, OpenedDataset } from './datasets';
 import type { LoadedModel } from './models';
 
@@ -28,8 +28,7 @@ export function galleryModelOf(model: LoadedModel): GalleryModel {
  */
 export function galleryIdentity(dataset: FaceDataset, index: number): string {
   const name = dataset.classNames[dataset.labels[index]];
-  const m = dataset instanceof SyntheticFaces ? /^synthetic-(\d+)$/.exec(name) : null;
-  return m ? `synthetic-${Number(m[1])}` : name;
+  return dataset instanceof SyntheticFaces ? syntheticKey(name) : name;
 }
 
 /**

@@ -107,6 +107,7 @@ export {
   checkUnseen,
   SeenIdentitiesError,
   EVALUATION_SPLITS,
+  syntheticKey,
   type EvaluationSplit,
   type SplitImages,
 } from './evaluate/training-split';

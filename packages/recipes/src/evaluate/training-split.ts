@@ -42,7 +42,11 @@ export function trainingRecordOf(train: FaceDataset): TrainingRecord {
 
 // A synthetic person is (seed, index): `synthetic-07` of 100 people and `synthetic-007` of 1000
 // are the same face, so synthetic names are compared by their number.
-const syntheticKey = (name: string) => {
+/**
+ * One spelling of a drawn person's name: `synthetic-<n>` is padded to the width of the largest
+ * index (`synthetic-07` among 14 people, `synthetic-7` among 10), so names are compared by number.
+ */
+export const syntheticKey = (name: string): string => {
   const m = /^synthetic-(\d+)$/.exec(name);
   return m ? `synthetic-${Number(m[1])}` : name;
 };
