@@ -222,6 +222,9 @@ describe('face train --backbone dlib-resnet', () => {
       head: { className: 'ArcFace' },
       meta: { backbone: 'dlib-resnet' },
     });
+    // Centred by default: a frozen 'centre' layer (minus the training people's mean embedding)
+    // saved with the backbone.
+    expect(centreLayers(join(out, 'model'))).toEqual([{ name: 'centre', trainable: false }]);
     // A pretrained backbone fine-tunes safely: a linear probe of the new head on the frozen
     // backbone, then the tune phase; no softmax phase.
     expect(existsSync(join(out, 'phase1'))).toBe(false);
@@ -241,4 +244,75 @@ describe('face train --backbone dlib-resnet', () => {
         .sort(),
     ).toEqual(['fc/kernel', 'head/weight']);
   }, 120_000);
+
+  it('--no-centre keeps the embedding as it is; elsewhere it is a usage error', async () => {
+    const out = join(root, 'dlib-raw');
+    const args = ['--data', 'synthetic', '--identities', '2', '--images-per-identity', '2'];
+    const r = await face(
+      'train',
+      ...args,
+      '--backbone',
+      'dlib-resnet',
+      '--trainable-from',
+      'fc',
+      '--recipe',
+      'sequential',
+      '--probe-epochs',
+      '0',
+      '--epochs',
+      '1',
+      '--batch',
+      '4',
+      '--val-identities',
+      '0',
+      '--val-images',
+      '0',
+      '--backend',
+      'cpu',
+      '--no-centre',
+      '--out',
+      out,
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(centreLayers(join(out, 'model'))).toEqual([]);
+    const joint = await face(
+      'train',
+      ...tiny,
+      '--recipe',
+      'joint',
+      '--no-centre',
+      '--out',
+      join(root, 'joint-raw'),
+    );
+    expect(joint.code).toBe(2);
+    expect(joint.err).toMatch(/flag --no-centre only applies to --recipe sequential/);
+    const scratch = await face(
+      'train',
+      ...tiny,
+      '--recipe',
+      'sequential',
+      '--no-centre',
+      '--out',
+      join(root, 'scratch-raw'),
+    );
+    expect(scratch.code).toBe(2);
+    expect(scratch.err).toMatch(/--no-centre only applies when fine-tuning a pretrained backbone/);
+  }, 120_000);
 });
+
+/** The layers named 'centre' in a saved model's backbone topology, with their trainable flag. */
+function centreLayers(modelDir: string): { name: string; trainable: boolean }[] {
+  const json = JSON.parse(readFileSync(join(modelDir, 'backbone', 'model.json'), 'utf8'));
+  const found: { name: string; trainable: boolean }[] = [];
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(visit);
+    else if (x !== null && typeof x === 'object') {
+      const o = x as { config?: { name?: unknown; trainable?: unknown } };
+      if (o.config?.name === 'centre')
+        found.push({ name: 'centre', trainable: o.config.trainable === true });
+      Object.values(x).forEach(visit);
+    }
+  };
+  visit(json.modelTopology);
+  return found;
+}

@@ -171,6 +171,11 @@ export const trainCommand: Command = {
       description: `sequential with a pretrained backbone: at most this many epochs of the new head alone on the frozen backbone, until its accuracy stops rising, before the backbone trains (0: none; default ${FINE_TUNE_PRESET.probeMaxEpochs})`,
       value: 'n',
     },
+    'no-centre': {
+      type: 'boolean',
+      description:
+        "sequential with a pretrained backbone: keep the backbone's embedding as it is (by default the training people's mean embedding is subtracted, a frozen 'centre' layer, before the cosine head)",
+    },
     'label-smoothing': {
       type: 'string',
       description: 'label smoothing of the softmax phase',
@@ -332,6 +337,7 @@ function readTrainFlags(v: Values) {
     schedule: stringFlag(name, v, 'schedule') as ScheduleKind,
     warmupEpochs: num('warmup-epochs')!,
     probeEpochs: int('probe-epochs'),
+    centre: v['no-centre'] !== true,
     head: stringFlag(name, v, 'head') as HeadKind | undefined,
     scale: num('scale'),
     margin: num('margin'),
@@ -363,6 +369,8 @@ function readTrainFlags(v: Values) {
   };
   if (s.allowScheduleChange && !s.resume)
     throw new UsageError(`face ${name}: flag --allow-schedule-change only applies with --resume`);
+  if (recipe !== 'sequential' && !s.centre)
+    throw new UsageError(`face ${name}: flag --no-centre only applies to --recipe sequential`);
   if (recipe !== 'sequential' && s.probeEpochs !== undefined)
     throw new UsageError(`face ${name}: flag --probe-epochs only applies to --recipe sequential`);
   if (recipe !== 'sequential' && s.classificationEpochs !== undefined)
@@ -530,6 +538,11 @@ function sequentialRun(
   // A pretrained backbone, no softmax phase asked for: the fine-tune recipe (the new head alone on
   // the frozen backbone first, then the backbone at a low rate after a warm-up).
   if (preset && !s.classificationEpochs) return fineTuneRun(s, common, headOptions);
+  if (!s.centre)
+    throw new UsageError(
+      `face ${name}: flag --no-centre only applies when fine-tuning a pretrained backbone ` +
+        '(--backbone dlib-resnet without --classification-epochs)',
+    );
   const run = sequentialRecipe({
     ...common,
     classification: {
@@ -579,6 +592,7 @@ function fineTuneRun(
     head: s.head ?? 'arcface',
     headOptions,
     ...(s.probeEpochs !== undefined ? { probe: { maxEpochs: s.probeEpochs } } : {}),
+    centre: s.centre,
     optimizer: {
       ...common.optimizer,
       backboneLrScale: p.backboneLrScale,
