@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, checkOneOf } from '@face/core';
-import { ImageDecodeError, type DecodedImage, type FaceDataset } from '@face/data';
+import { ImageDecodeError, withLoad, type DecodedImage, type FaceDataset } from '@face/data';
 import type { DetectedFace, FaceDetector } from './detect';
 import { selectFaces, type FacePolicy } from './policy';
 import { alignmentTemplate, type AlignmentTemplate, type TemplateName } from './templates';
@@ -79,19 +79,13 @@ export function alignedDataset(dataset: FaceDataset, options: AlignOptions): Fac
       options.detector,
       'a FaceDetector',
     );
-  return {
-    size: dataset.size,
-    labels: dataset.labels,
-    classNames: dataset.classNames,
-    source: (i) => dataset.source(i),
-    async load(i) {
-      const { crops, found } = await alignImage(await dataset.load(i), { ...options, policy });
-      if (crops.length === 0)
-        throw new NoFaceError(
-          dataset.source(i),
-          found === 0 ? 'no face found' : `${found} faces found (policy 'skip')`,
-        );
-      return crops[0];
-    },
-  };
+  return withLoad(dataset, async (i) => {
+    const { crops, found } = await alignImage(await dataset.load(i), { ...options, policy });
+    if (crops.length === 0)
+      throw new NoFaceError(
+        dataset.source(i),
+        found === 0 ? 'no face found' : `${found} faces found (policy 'skip')`,
+      );
+    return crops[0];
+  });
 }

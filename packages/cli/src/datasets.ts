@@ -3,6 +3,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import {
   ImageDecodeError,
   SyntheticFaces,
+  withLoad,
   compose,
   normalize,
   resize,
@@ -43,21 +44,15 @@ export const BAD_IMAGE_POLICIES = ['skip', 'fail'] as const;
 export type BadImagePolicy = (typeof BAD_IMAGE_POLICIES)[number];
 
 /** `dataset`, recording the path and reason of every image whose load fails to decode into `sink`. */
-function recordingUnreadable(dataset: FaceDataset, sink: Map<string, string>): FaceDataset {
-  return {
-    size: dataset.size,
-    labels: dataset.labels,
-    classNames: dataset.classNames,
-    source: (i) => dataset.source(i),
-    async load(i) {
-      try {
-        return await dataset.load(i);
-      } catch (err) {
-        if (err instanceof ImageDecodeError && !sink.has(err.path)) sink.set(err.path, err.reason);
-        throw err;
-      }
-    },
-  };
+export function recordingUnreadable(dataset: FaceDataset, sink: Map<string, string>): FaceDataset {
+  return withLoad(dataset, async (i) => {
+    try {
+      return await dataset.load(i);
+    } catch (err) {
+      if (err instanceof ImageDecodeError && !sink.has(err.path)) sink.set(err.path, err.reason);
+      throw err;
+    }
+  });
 }
 
 /** Files listed at most in a skipped-files line; the rest are counted. */

@@ -11,15 +11,9 @@ import {
   type TemplateName,
 } from '@face/align';
 import { Rng } from '@face/core';
-import {
-  ImageDecodeError,
-  centerCrop,
-  type DecodedImage,
-  type FaceDataset,
-  type Transform,
-} from '@face/data';
+import { centerCrop, withLoad, type DecodedImage, type Transform } from '@face/data';
 import { numberFlag, stringFlag, UsageError, type Flag, type Values } from './args';
-import type { OpenedDataset } from './datasets';
+import { recordingUnreadable, type OpenedDataset } from './datasets';
 import { loadFaceDetector } from './face-api';
 
 /** Flags of the face detector (`face align`, and `--align` elsewhere). */
@@ -110,30 +104,6 @@ export function cropSize(command: string, spec: string): number {
   return px;
 }
 
-/** `dataset` with another `load`. */
-function withLoad(dataset: FaceDataset, load: FaceDataset['load']): FaceDataset {
-  return {
-    size: dataset.size,
-    labels: dataset.labels,
-    classNames: dataset.classNames,
-    source: (i) => dataset.source(i),
-    load,
-  };
-}
-
-/** `dataset` with pictures that fail (no face, undecodable) recorded in `opened.unreadable`. */
-function recording(dataset: FaceDataset, opened: OpenedDataset): FaceDataset {
-  return withLoad(dataset, async (i) => {
-    try {
-      return await dataset.load(i);
-    } catch (err) {
-      if (err instanceof ImageDecodeError && !opened.unreadable.has(err.path))
-        opened.unreadable.set(err.path, err.reason);
-      throw err;
-    }
-  });
-}
-
 // The detector each opened dataset aligns with: its weights are tensors the command must free.
 const detectors = new WeakMap<OpenedDataset, FaceDetector>();
 
@@ -186,9 +156,10 @@ export async function applyFaceCrop(
     weights: stringFlag(command, v, 'weights'),
   });
   detectors.set(opened, detector);
-  opened.dataset = recording(
+  // Pictures without a face (or undecodable) are recorded as unreadable ones are.
+  opened.dataset = recordingUnreadable(
     alignedDataset(inner, { detector, template, policy: s.policy }),
-    opened,
+    opened.unreadable,
   );
   log(
     `align: face-api ${s.detector} detector (confidence >= ${s.minConfidence}), ${s.policy} face, ${template} template`,

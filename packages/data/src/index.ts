@@ -14,6 +14,7 @@ export {
   DatasetSubset,
   subset,
   countsPerIdentity,
+  withLoad,
 } from './sources/dataset';
 export { SyntheticFaces, type SyntheticFacesOptions } from './sources/synthetic-faces';
 export { type FaceIdentity } from './synthetic/identity';

@@ -18,6 +18,20 @@ export interface FaceDataset {
   source(index: number): string;
 }
 
+/**
+ * `dataset` with another `load` (same size, labels, class names and sources): how a step that
+ * changes or watches each picture (a crop, an alignment, a record of failures) wraps a dataset.
+ */
+export function withLoad(dataset: FaceDataset, load: FaceDataset['load']): FaceDataset {
+  return {
+    size: dataset.size,
+    labels: dataset.labels,
+    classNames: dataset.classNames,
+    source: (i) => dataset.source(i),
+    load,
+  };
+}
+
 export interface IdentityCount {
   identity: string;
   label: number;
