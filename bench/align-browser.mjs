@@ -6,17 +6,14 @@
 // Prints a Markdown table with the date, machine, Chromium, renderer and `uptime` before/after.
 // Here WebGL is SwiftShader (Vulkan on the CPU behind ANGLE): software, not a GPU's speed.
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const example = fileURLToPath(new URL('../examples/browser/', import.meta.url));
 const dist = fileURLToPath(new URL('../out/example-browser/bench-align-dist', import.meta.url));
-// vite and playwright-core are the example's dev dependencies, not the root's.
-const require = createRequire(`${example}package.json`);
-const load = (name) => import(pathToFileURL(require.resolve(name)).href);
-const { build, preview } = await load('vite');
-const { chromium } = require('playwright-core'); // CommonJS
+// vite and playwright-core are the example's dev dependencies, not the root's: its helper
+// resolves them.
+const { servedPage } = await import('../examples/browser/bench/served-page.mjs');
 
 const args = Object.fromEntries(
   process.argv
@@ -34,27 +31,7 @@ const uptime = () =>
 const started = new Date();
 const loadBefore = uptime();
 
-await build({ root: example, logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
-const server = await preview({
-  root: example,
-  logLevel: 'error',
-  build: { outDir: dist },
-  preview: { port: 0, host: '127.0.0.1' },
-});
-// The flags of packages/test-support/src/chromium.ts (TypeScript, which Node 20 cannot import).
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--use-angle=swiftshader',
-    '--enable-unsafe-swiftshader',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const { server, browser } = await servedPage(example, dist);
 const version = browser.version();
 
 /** label -> { backend -> [pictures/s per run] }, and each backend's description. */

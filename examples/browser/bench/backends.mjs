@@ -6,8 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { build, createServer, preview } from 'vite';
+import { createServer } from 'vite';
+import { servedPage } from './served-page.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = fileURLToPath(new URL('../../../out/example-browser/bench-dist', import.meta.url));
@@ -53,26 +53,7 @@ for (const name of names) {
 await vite.close();
 
 // Chromium: the built page, as users get it.
-await build({ root, logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
-const server = await preview({
-  root,
-  logLevel: 'error',
-  build: { outDir: dist },
-  preview: { port: 0, host: '127.0.0.1' },
-});
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--use-angle=swiftshader',
-    '--enable-unsafe-swiftshader',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const { server, browser } = await servedPage(root, dist);
 const version = browser.version();
 for (const name of names) {
   for (const backend of ['cpu', 'wasm', 'webgl']) {
