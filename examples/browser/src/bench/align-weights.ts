@@ -1,9 +1,8 @@
 // face-api's SSD, tiny and 68-landmark weights served with the page (Vite `?url` assets, fetched
 // only when the bench runs), decoded once per network for each side of the comparison.
 import type * as tf from '@tensorflow/tfjs-core';
-import { fetchModelJson } from '@face/core';
 import type { DetectorName } from '@face/align';
-import { decodeWeightsArtifacts } from '@face/pretrained';
+import { decodeWeightFiles, fetchWeightFiles, type WeightFiles } from '../align/weights';
 import ssdManifest from '@vladmandic/face-api/model/ssd_mobilenetv1_model-weights_manifest.json?url';
 import ssdWeights from '@vladmandic/face-api/model/ssd_mobilenetv1_model.bin?url';
 import tinyManifest from '@vladmandic/face-api/model/tiny_face_detector_model-weights_manifest.json?url';
@@ -20,22 +19,10 @@ const URLS: Record<NetName, [manifest: string, weights: string]> = {
 };
 
 /** The raw files, fetched once: each side decodes its own copy (detectors own their weights). */
-const files = new Map<NetName, Promise<{ manifest: unknown; weightData: ArrayBuffer }>>();
-
-async function fetchNet(name: NetName) {
-  const [manifestUrl, weightsUrl] = URLS[name];
-  const manifest = await fetchModelJson(new URL(manifestUrl, location.href));
-  const response = await fetch(weightsUrl);
-  if (!response.ok) throw new Error(`${weightsUrl}: HTTP ${response.status}`);
-  return { manifest, weightData: await response.arrayBuffer() };
-}
+const files = new Map<NetName, Promise<WeightFiles>>();
 
 /** One network's weights as fresh tensors on the current backend (checked on decode). */
 export async function readNet(name: NetName): Promise<tf.NamedTensorMap> {
-  if (!files.has(name)) files.set(name, fetchNet(name));
-  const { manifest, weightData } = await files.get(name)!;
-  return decodeWeightsArtifacts({
-    manifest: manifest as tf.io.WeightsManifestConfig,
-    weightData,
-  });
+  if (!files.has(name)) files.set(name, fetchWeightFiles(...URLS[name]));
+  return decodeWeightFiles(await files.get(name)!);
 }
