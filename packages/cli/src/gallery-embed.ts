@@ -1,23 +1,16 @@
-import { createHash } from 'node:crypto';
 import { SyntheticFaces, type FaceDataset } from '@face/data';
-import type { GalleryModel, Template } from '@face/gallery';
+import { modelFingerprint, type GalleryModel, type Template } from '@face/gallery';
 import { embedDataset, embeddingRow, syntheticKey } from '@face/recipes';
 import type { BadImagePolicy, OpenedDataset } from './datasets';
 import type { LoadedModel } from './models';
 
-/**
- * What a gallery records of a model: a SHA-256 of its weights (so a retrained model of the same
- * architecture is another model) and its embedding size.
- */
-export function galleryModelOf(model: LoadedModel): GalleryModel {
-  const hash = createHash('sha256');
-  for (const w of model.backbone.getWeights()) {
-    hash.update(w.shape.join('x'));
-    const data = w.dataSync();
-    hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  }
+/** What a gallery records of a model: @face/gallery's fingerprint of its backbone weights. */
+export function galleryModelOf(model: LoadedModel): Promise<GalleryModel> {
+  const weights = model.backbone
+    .getWeights()
+    .map((w) => ({ shape: w.shape, data: w.dataSync() as Float32Array }));
   const shape = model.backbone.outputs[0].shape;
-  return { fingerprint: `sha256:${hash.digest('hex')}`, dim: shape[shape.length - 1] as number };
+  return modelFingerprint(weights, shape[shape.length - 1] as number);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { checkInteger, InvalidArgumentError } from '@face/core';
 import type { GalleryContext } from './context';
 import { GalleryError } from './errors';
+import { sha256Hex } from './fingerprint';
 import { checkName, MAX_SOURCE_LENGTH, textArray, vectorLiteral } from './vectors';
 
 /** One embedding to enrol: whose it is and where it came from. */
@@ -122,6 +123,5 @@ export async function enrolStream(
 async function embeddingSource(embedding: ArrayLike<number>, dim: number): Promise<string> {
   const bytes = new Float32Array(dim);
   for (let j = 0; j < dim; j++) bytes[j] = embedding[j];
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return `sha256:${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return sha256Hex(new Uint8Array(bytes.buffer));
 }

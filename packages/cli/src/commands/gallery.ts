@@ -97,7 +97,7 @@ async function gallery(v: Values, io: Io): Promise<number> {
   const seed = numberFlag(name, v, 'seed', { integer: true })!;
   const batchSize = numberFlag(name, v, 'batch', { integer: true, min: 1 })!;
   const { model, opened } = await modelAndData(name, v, io, { modelSpec, data, seed });
-  const g = await openGallery(db, { model: galleryModelOf(model) });
+  const g = await openGallery(db, { model: await galleryModelOf(model) });
   try {
     const embed = { batchSize, onBadImage: stringFlag(name, v, 'on-bad-image') as BadImagePolicy };
     const all = Array.from({ length: opened.dataset.size }, (_, i) => i);
